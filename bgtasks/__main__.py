@@ -1,0 +1,5 @@
+import sys
+
+from bgtasks.cli import main
+
+sys.exit(main())
