@@ -1,0 +1,25 @@
+"""The validator's entry point: definition text in, problems out (empty list: valid)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from bgtasks.asl import schema, semantics
+from bgtasks.asl.loading import DefinitionError, load_definition
+from bgtasks.asl.problem import Problem
+
+
+def validate_definition(text: str, variables: Mapping[str, str] | None = None) -> list[Problem]:
+    """Check an ASL definition. Unfilled `${name}` placeholders are accepted as values.
+
+    `variables` fills placeholders before checking (as Terraform's templatefile would). Problems
+    come back sorted by pointer; an empty list means the definition is valid.
+    """
+    try:
+        document = load_definition(text, variables)
+    except DefinitionError as error:
+        return [Problem("", str(error))]
+    found = set(document.duplicate_key_problems)
+    found.update(schema.check(document.root))
+    found.update(semantics.check(document.root))
+    return sorted(found)
