@@ -40,7 +40,11 @@ class Document:
 
 def is_placeholder(value: object) -> bool:
     """True for a string that is exactly one unfilled `${name}` placeholder."""
-    return isinstance(value, str) and WHOLE_PLACEHOLDER.fullmatch(value) is not None
+    return (
+        isinstance(value, str)
+        and value.startswith("${")
+        and WHOLE_PLACEHOLDER.fullmatch(value) is not None
+    )
 
 
 def substitute(text: str, variables: Mapping[str, str]) -> str:

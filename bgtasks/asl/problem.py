@@ -15,7 +15,9 @@ class Problem:
 
 def pointer_join(pointer: str, *tokens: str | int) -> str:
     """Extend a JSON pointer with tokens, escaping `~` and `/` as RFC 6901 requires."""
-    parts = [pointer]
     for token in tokens:
-        parts.append("/" + str(token).replace("~", "~0").replace("/", "~1"))
-    return "".join(parts)
+        text = str(token)
+        if "~" in text or "/" in text:
+            text = text.replace("~", "~0").replace("/", "~1")
+        pointer = f"{pointer}/{text}"
+    return pointer

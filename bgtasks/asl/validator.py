@@ -19,7 +19,10 @@ def validate_definition(text: str, variables: Mapping[str, str] | None = None) -
         document = load_definition(text, variables)
     except DefinitionError as error:
         return [Problem("", str(error))]
+    semantic = semantics.check(document.root)
+    # Where both see a problem at one node, the semantic message is the more specific one.
+    semantic_pointers = {problem.pointer for problem in semantic}
     found = set(document.duplicate_key_problems)
-    found.update(schema.check(document.root))
-    found.update(semantics.check(document.root))
+    found.update(p for p in schema.check(document.root) if p.pointer not in semantic_pointers)
+    found.update(semantic)
     return sorted(found)
