@@ -82,6 +82,19 @@ class ObjectStore:
             raise TransientError(f"reading s3://{bucket}/{key}: {error}") from error
         return StoredObject(body=body, last_modified=response["LastModified"])
 
+    def last_modified(self, bucket: str, key: str) -> datetime | None:
+        """When the object last changed; None when it does not exist."""
+        try:
+            response = self._client.head_object(Bucket=bucket, Key=key)
+        except ClientError as error:
+            if _error_code(error) in _MISSING_CODES:
+                return None
+            raise _classify(error, f"reading s3://{bucket}/{key}") from error
+        except BotoCoreError as error:
+            raise TransientError(f"reading s3://{bucket}/{key}: {error}") from error
+        last_modified: datetime = response["LastModified"]
+        return last_modified
+
     def put(self, bucket: str, key: str, body: bytes, content_type: str, **extra: str) -> None:
         """Write the whole object in one PUT (atomic: old or new body, never a mix)."""
         try:

@@ -1,9 +1,10 @@
 """`sitemap`: from a tenant's URL list, gzip sitemap files and one sitemap index.
 
-Items are either object keys of URL lists under the tenant's prefix (normally
-`<prefix>urls.txt`) or absolute http(s) URLs. A URL list has one URL per line, optionally
-followed by whitespace and a lastmod (W3C datetime); blank lines and `#` comments are skipped.
-Lines without a lastmod get the URL list object's own last-modified time.
+Items are absolute http(s) URLs (the lines of `<prefix>urls.txt`, as the metadata function
+plans them) or object keys of URL lists under the tenant's prefix. Each URL, or each line of a
+URL list, may be followed by whitespace and a lastmod (W3C datetime); blank lines and `#`
+comments are skipped. A URL without its own lastmod gets the last-modified time of its URL
+list object (`<prefix>urls.txt` for URL items).
 
 Output, in the tenant's bucket: `<prefix>sitemaps/sitemap-<n>.xml.gz` (n from 1), then
 `<prefix>sitemaps/sitemap-index.xml` (uncompressed), then stale `sitemap-<n>.xml.gz` left by a
@@ -92,10 +93,13 @@ def _default_base(first_loc: str) -> str:
 def _entries(unit: Unit, store: ObjectStore, outcome: UnitOutcome) -> Iterator[Entry]:
     """Every valid, first-seen URL of the unit; bad lines are counted as failed items."""
     seen: set[str] = set()
+    url_list_changed = None
+    if any(_is_url(item) for item in unit.items):
+        url_list_changed = store.last_modified(unit.bucket, f"{unit.prefix}urls.txt")
     for item in unit.items:
         if _is_url(item):
-            lines: list[tuple[str, str | None]] = [(item, None)]
-            default_lastmod = None
+            lines = list(_parse_lines(item))
+            default_lastmod = w3c_datetime(url_list_changed) if url_list_changed else None
         else:
             try:
                 listing = store.get(unit.bucket, item)
