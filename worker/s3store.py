@@ -6,6 +6,7 @@ keys never depend on time or attempt, so a retried child overwrites the same obj
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -54,8 +55,15 @@ def parse_s3_uri(uri: str) -> S3Location:
 
 
 def s3_client() -> Any:
-    """A client with standard resolution (AWS_ENDPOINT_URL included) and adaptive retries."""
-    return boto3.client("s3", config=Config(retries={"max_attempts": 5, "mode": "adaptive"}))
+    """A client with standard resolution (AWS_ENDPOINT_URL included) and adaptive retries.
+
+    BGTASKS_S3_MAX_ATTEMPTS (default 5) bounds botocore's own retries per call; past them an
+    error ends the child with the transient exit code and Batch retries the whole child.
+    """
+    attempts = os.environ.get("BGTASKS_S3_MAX_ATTEMPTS", "")
+    max_attempts = int(attempts) if attempts.isdecimal() and int(attempts) > 0 else 5
+    config = Config(retries={"max_attempts": max_attempts, "mode": "adaptive"})
+    return boto3.client("s3", config=config)
 
 
 def _error_code(error: ClientError) -> str:
