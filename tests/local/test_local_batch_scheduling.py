@@ -1,0 +1,186 @@
+"""Local Batch scheduling, read from the recorded status transitions (never from timing)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from local_stack import build_stack
+
+from bgtasks.local.batch_compute import read_transitions
+from bgtasks.local.testing import RunningAws
+
+
+def _wait_terminal(aws: RunningAws, job_id: str, timeout: float = 60.0) -> dict[str, Any]:
+    batch = aws.client("batch")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = batch.describe_jobs(jobs=[job_id])["jobs"][0]
+        if job["status"] in ("SUCCEEDED", "FAILED"):
+            return job
+        time.sleep(0.2)
+    raise TimeoutError(job_id)
+
+
+def _transitions(aws: RunningAws, prefixes: Iterable[str]) -> list[dict[str, Any]]:
+    assert aws.state_dir is not None, "transitions are read from a server this session started"
+    wanted = tuple(prefixes)
+    return [
+        t
+        for t in read_transitions(aws.state_dir / "batch-transitions.jsonl")
+        if t["job_id"].startswith(wanted)
+    ]
+
+
+def _submit(aws: RunningAws, stack: Any, size: int, seconds: str, **extra: Any) -> str:
+    return str(
+        aws.client("batch").submit_job(
+            jobName="sched",
+            jobQueue=stack.queue_arn,
+            jobDefinition=stack.job_definition_arn,
+            arrayProperties={"size": size},
+            containerOverrides={
+                "environment": [
+                    {"name": "BEHAVIOR", "value": "ok"},
+                    {"name": "CHILD_SECONDS", "value": seconds},
+                ]
+            },
+            **extra,
+        )["jobId"]
+    )
+
+
+def test_max_vcpus_two_runs_at_most_two_one_vcpu_children_at_once(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2, vcpus_per_job=1)
+    parent = _submit(embedded_aws, stack, size=6, seconds="0.3")
+    assert _wait_terminal(embedded_aws, parent)["status"] == "SUCCEEDED"
+    running: set[str] = set()
+    peak = 0
+    for transition in _transitions(embedded_aws, [parent + ":"]):
+        if transition["status"] == "STARTING":
+            running.add(transition["job_id"])
+        elif transition["status"] in ("SUCCEEDED", "FAILED", "RUNNABLE"):
+            running.discard(transition["job_id"])
+        peak = max(peak, len(running))
+    assert peak == 2
+    starts = [
+        t["job_id"] for t in _transitions(embedded_aws, [parent + ":"]) if t["status"] == "STARTING"
+    ]
+    assert starts == [f"{parent}:{i}" for i in range(6)]  # queue order
+
+
+def test_parent_status_follows_children(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    parent = _submit(embedded_aws, stack, size=3, seconds="0.1")
+    _wait_terminal(embedded_aws, parent)
+    statuses = [t["status"] for t in _transitions(embedded_aws, [parent]) if t["job_id"] == parent]
+    assert statuses == ["PENDING", "RUNNING", "SUCCEEDED"]
+
+
+def test_n_to_n_children_start_only_after_their_own_predecessor(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=4)
+    first = _submit(embedded_aws, stack, size=3, seconds="0.3")
+    second = _submit(
+        embedded_aws, stack, size=3, seconds="0.1", dependsOn=[{"jobId": first, "type": "N_TO_N"}]
+    )
+    assert _wait_terminal(embedded_aws, second)["status"] == "SUCCEEDED"
+    order = {
+        (t["job_id"], t["status"]): t["seq"] for t in _transitions(embedded_aws, [first, second])
+    }
+    for index in range(3):
+        assert order[(f"{second}:{index}", "STARTING")] > order[(f"{first}:{index}", "SUCCEEDED")]
+
+
+def test_sequential_children_run_one_after_another(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=4)
+    parent = _submit(embedded_aws, stack, size=3, seconds="0.1", dependsOn=[{"type": "SEQUENTIAL"}])
+    assert _wait_terminal(embedded_aws, parent)["status"] == "SUCCEEDED"
+    order = {(t["job_id"], t["status"]): t["seq"] for t in _transitions(embedded_aws, [parent])}
+    for index in (1, 2):
+        assert (
+            order[(f"{parent}:{index}", "STARTING")] > order[(f"{parent}:{index - 1}", "SUCCEEDED")]
+        )
+
+
+def test_job_depending_on_a_failed_job_fails_with_dependency_reason(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    batch = embedded_aws.client("batch")
+    broken = batch.submit_job(
+        jobName="broken",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        containerOverrides={"command": ["sh", "-c", "exit 9"]},
+    )["jobId"]
+    waiting = batch.submit_job(
+        jobName="waiting",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        dependsOn=[{"jobId": broken}],
+    )["jobId"]
+    failed = _wait_terminal(embedded_aws, waiting)
+    assert failed["status"] == "FAILED"
+    assert failed["statusReason"] == "Dependent Job failed"
+    assert _wait_terminal(embedded_aws, broken)["container"]["exitCode"] == 9
+
+
+def test_attempt_duration_timeout_kills_the_job(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    job = embedded_aws.client("batch").submit_job(
+        jobName="slow",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        containerOverrides={"command": ["sh", "-c", "sleep 30"]},
+        timeout={"attemptDurationSeconds": 1},
+    )["jobId"]
+    failed = _wait_terminal(embedded_aws, job, timeout=20)
+    assert failed["status"] == "FAILED"
+    assert failed["statusReason"] == "Job attempt duration exceeded timeout"
+    assert len(failed["attempts"]) == 1  # timeouts are not retried
+
+
+def test_terminate_job_stops_a_running_job(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    batch = embedded_aws.client("batch")
+    job = batch.submit_job(
+        jobName="endless",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        containerOverrides={"command": ["sh", "-c", "sleep 30"]},
+    )["jobId"]
+    deadline = time.monotonic() + 10
+    while batch.describe_jobs(jobs=[job])["jobs"][0]["status"] != "RUNNING":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    batch.terminate_job(jobId=job, reason="stopped by the test")
+    failed = _wait_terminal(embedded_aws, job, timeout=15)
+    assert failed["status"] == "FAILED"
+    assert failed["statusReason"] == "stopped by the test"
+
+
+def test_multi_node_job_is_refused_with_a_reason(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    batch = embedded_aws.client("batch")
+    definition = batch.register_job_definition(
+        jobDefinitionName="multinode-test",
+        type="multinode",
+        nodeProperties={
+            "numNodes": 2,
+            "mainNode": 0,
+            "nodeRangeProperties": [
+                {
+                    "targetNodes": "0:",
+                    "container": {
+                        "image": "busybox",
+                        "command": ["true"],
+                        "vcpus": 1,
+                        "memory": 128,
+                    },
+                }
+            ],
+        },
+    )["jobDefinitionArn"]
+    job = batch.submit_job(jobName="mnp", jobQueue=stack.queue_arn, jobDefinition=definition)
+    failed = _wait_terminal(embedded_aws, job["jobId"])
+    assert failed["status"] == "FAILED"
+    assert "multi-node" in failed["statusReason"]
