@@ -138,6 +138,15 @@ def parse_history(events: list[dict[str, Any]]) -> ExecutionHistory:
             details = _event_details(event)
             history.error = str(details.get("error", kind))
             history.cause = _short(details.get("cause"))
+            # A Fail state has no exit event: the execution's end is its end.
+            for visit in open_states.values():
+                visit.exited_at = timestamp
+                visit.error = visit.error or (history.error if visit.kind == "Fail" else None)
+            open_states.clear()
+        elif kind == "ExecutionSucceeded":
+            for visit in open_states.values():
+                visit.exited_at = timestamp
+            open_states.clear()
     return history
 
 
