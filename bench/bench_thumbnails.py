@@ -1,0 +1,117 @@
+"""Thumbnails benchmark (issue 5): images per second on one core, 3000x2000 JPEGs.
+
+Naive Pillow (open, then three LANCZOS resizes from the original, JPEG q85) against the
+worker's own `worker.imaging.make_thumbnails` (1600, 800, 200 px, q85), side by side in one
+run, plus the variants that decided the design. Target: ours at least 4x naive.
+The images are generated here (photo-like: smooth shapes, texture, noise), never downloaded.
+Prints figures; passes or fails nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+
+os.environ.setdefault("VIPS_CONCURRENCY", "1")  # one core, before libvips starts its threads
+
+from PIL import Image, ImageDraw, ImageFilter
+
+from worker.imaging import DEFAULT_SIZES, engine_name, make_thumbnails
+
+WIDTH, HEIGHT = 3000, 2000
+IMAGES = int(os.environ.get("BGTASKS_BENCH_IMAGES", "6"))
+ROUNDS = int(os.environ.get("BGTASKS_BENCH_ROUNDS", "3"))
+QUALITY = 85
+
+
+def photo_like_jpeg(seed: int) -> bytes:
+    """A 3000x2000 JPEG (q90) with the mix of smooth areas, edges and grain photos have."""
+    rng = random.Random(seed)
+    base = Image.linear_gradient("L").resize((WIDTH, HEIGHT)).convert("RGB")
+    draw = ImageDraw.Draw(base)
+    for _ in range(60):
+        x, y = rng.randrange(WIDTH), rng.randrange(HEIGHT)
+        r = rng.randrange(40, 500)
+        colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=colour)
+    base = base.filter(ImageFilter.GaussianBlur(3))
+    texture = Image.effect_mandelbrot((WIDTH, HEIGHT), (-2.2, -1.2, 0.8, 1.2), 60).convert("RGB")
+    grain = Image.effect_noise((WIDTH, HEIGHT), 24).convert("RGB")
+    image = Image.blend(Image.blend(base, texture, 0.25), grain, 0.15)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def naive_pillow(data: bytes) -> None:
+    """The baseline of the issue: open, then three LANCZOS resizes from the original."""
+    original = Image.open(io.BytesIO(data))
+    original.load()
+    for size in DEFAULT_SIZES:
+        thumbnail = original.copy()
+        thumbnail.thumbnail((size, size), Image.Resampling.LANCZOS)
+        thumbnail.save(io.BytesIO(), "JPEG", quality=QUALITY)
+
+
+def pillow_chained(data: bytes) -> None:
+    """Pillow, each size from the previous one, with draft() and reducing_gap where they help."""
+    image = Image.open(io.BytesIO(data))
+    image.draft("RGB", (max(DEFAULT_SIZES), max(DEFAULT_SIZES)))  # DCT scaling if >= 2x
+    image.load()
+    current: Image.Image = image
+    for size in DEFAULT_SIZES:
+        current = current.copy()
+        current.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        current.save(io.BytesIO(), "JPEG", quality=QUALITY)
+
+
+def pillow_decode_only(data: bytes) -> None:
+    Image.open(io.BytesIO(data)).load()
+
+
+def ours(data: bytes) -> None:
+    make_thumbnails(data, DEFAULT_SIZES, QUALITY)
+
+
+def images_per_second(function: Callable[[bytes], None], images: list[bytes]) -> float:
+    """Best of ROUNDS passes over every image (the machine is shared; the best is the least
+    disturbed), after one warm-up call."""
+    function(images[0])
+    rates = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        for data in images:
+            function(data)
+        rates.append(len(images) / (time.perf_counter() - started))
+    return max(rates)
+
+
+def main() -> None:
+    images = [photo_like_jpeg(seed) for seed in range(IMAGES)]
+    mean_kib = statistics.mean(len(data) for data in images) / 1024
+    print(
+        f"thumbnails: {IMAGES} generated {WIDTH}x{HEIGHT} JPEGs (~{mean_kib:.0f} KiB), "
+        f"sizes {list(DEFAULT_SIZES)}, q{QUALITY}, one core, best of {ROUNDS}"
+    )
+    naive = images_per_second(naive_pillow, images)
+    figures = [
+        ("naive Pillow (3 resizes from the original)", naive),
+        ("Pillow chained + draft + reducing_gap", images_per_second(pillow_chained, images)),
+        (f"ours: worker.imaging ({engine_name()})", images_per_second(ours, images)),
+        ("Pillow JPEG decode alone (reference)", images_per_second(pillow_decode_only, images)),
+    ]
+    for label, rate in figures:
+        print(f"  {label:46s} {rate:6.1f} images/s  {rate / naive:4.1f}x naive")
+    ratio = figures[2][1] / naive
+    print(
+        f"thumbnails: ours {figures[2][1]:.1f} vs naive {naive:.1f} images/s: {ratio:.2f}x "
+        f"(target >= 4x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
