@@ -1,12 +1,14 @@
 # --- job definitions -------------------------------------------------------------------------
 
 output "job_definitions" {
-  description = "Job definitions by key: `arn` (with revision), `arn_prefix` (without), `name`, `revision`."
+  description = "Job definitions by key: `arn` (with revision), `arn_prefix` (without), `name`, `revision`, and the rendered `container_properties` / `node_properties` JSON."
   value = { for k, d in aws_batch_job_definition.this : k => {
-    arn        = d.arn
-    arn_prefix = d.arn_prefix
-    name       = d.name
-    revision   = d.revision
+    arn                  = d.arn
+    arn_prefix           = d.arn_prefix
+    name                 = d.name
+    revision             = d.revision
+    container_properties = d.container_properties
+    node_properties      = d.node_properties
   } }
 }
 

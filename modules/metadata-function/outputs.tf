@@ -24,7 +24,7 @@ output "log_group_name" {
 
 output "runs_bucket_name" {
   description = "Name of the runs bucket."
-  value       = try(aws_s3_bucket.runs[0].id, null)
+  value       = try(aws_s3_bucket.runs[0].bucket, null)
 }
 
 output "runs_bucket_arn" {

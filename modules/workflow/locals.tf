@@ -13,15 +13,15 @@ locals {
 
   statement_catalogue = {
     # https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html
-    lambda = local.integrations.lambda == null ? [] : [{
+    lambda = [for _ in(local.integrations.lambda == null ? [] : [1]) : {
       sid       = "InvokeLambda"
       actions   = ["lambda:InvokeFunction"]
       resources = flatten([for a in local.integrations.lambda.function_arns : [a, "${a}:*"]])
     }]
 
     # https://docs.aws.amazon.com/step-functions/latest/dg/batch-iam.html (.sync)
-    batch_sync = local.batch == null ? [] : concat(
-      [
+    batch_sync = concat(
+      flatten([for _ in(local.batch == null ? [] : [1]) : [
         {
           sid       = "SubmitBatchJobs"
           actions   = ["batch:SubmitJob"]
@@ -43,12 +43,12 @@ locals {
           actions   = ["events:PutTargets", "events:PutRule", "events:DescribeRule"]
           resources = ["arn:${local.batch_partition}:events:${local.batch_region}:${local.batch_account}:rule/StepFunctionsGetEventsForBatchJobsRule"]
         },
-      ],
-      local.batch.tag_resource ? [{
+      ]]),
+      [for _ in(try(local.batch.tag_resource, false) ? [1] : []) : {
         sid       = "TagBatchJobs"
         actions   = ["batch:TagResource"]
         resources = concat(local.batch.job_queue_arns, [for a in local.batch.job_definition_arn_prefixes : "${a}:*"], ["arn:${local.batch_partition}:batch:${local.batch_region}:${local.batch_account}:job/*"])
-      }] : [],
+      }],
     )
 
     # https://docs.aws.amazon.com/step-functions/latest/dg/sns-iam.html
@@ -60,12 +60,12 @@ locals {
 
     # https://docs.aws.amazon.com/step-functions/latest/dg/s3-iam.html (GetObject / PutObject)
     s3 = concat(
-      length(try(local.integrations.s3.read_object_arns, [])) == 0 ? [] : [{
+      [for _ in(length(try(local.integrations.s3.read_object_arns, [])) == 0 ? [] : [1]) : {
         sid       = "ReadObjects"
         actions   = ["s3:GetObject"]
         resources = local.integrations.s3.read_object_arns
       }],
-      length(try(local.integrations.s3.write_object_arns, [])) == 0 ? [] : [{
+      [for _ in(length(try(local.integrations.s3.write_object_arns, [])) == 0 ? [] : [1]) : {
         sid       = "WriteObjects"
         actions   = ["s3:PutObject"]
         resources = local.integrations.s3.write_object_arns
@@ -74,7 +74,7 @@ locals {
 
     # https://docs.aws.amazon.com/step-functions/latest/dg/cw-logs.html: log delivery is
     # configured through these account-level APIs, which accept only "*".
-    logs = var.logging.level == "OFF" ? [] : [{
+    logs = [for _ in(var.logging.level == "OFF" ? [] : [1]) : {
       sid = "DeliverExecutionLogs"
       actions = [
         "logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery",
@@ -85,5 +85,10 @@ locals {
     }]
   }
 
-  statements = flatten(values(local.statement_catalogue))
+  # One element type for all statements, so that lists of them convert cleanly.
+  statements = [for st in flatten(values(local.statement_catalogue)) : {
+    sid       = st.sid
+    actions   = tolist(st.actions)
+    resources = tolist(st.resources)
+  }]
 }

@@ -1,0 +1,159 @@
+locals {
+  name             = "${var.project}-${var.env}-${var.task_name}"
+  tags             = merge(var.tags, { "bgtasks:task" = var.task_name })
+  runs_bucket_name = coalesce(var.runs_bucket_name, "${local.name}-runs")
+  definition_file  = coalesce(var.definition_file, "${path.module}/../../statemachines/background-task.asl.json")
+
+  # arn:<partition>:batch:<region>:<account>:job-queue/<name>
+  partition          = split(":", var.job_queue_arn)[1]
+  runs_bucket_arn    = "arn:${local.partition}:s3:::${local.runs_bucket_name}"
+  tenant_bucket_arns = [for b in var.tenant_bucket_names : "arn:${local.partition}:s3:::${b}"]
+}
+
+# --- planning: the metadata function and the runs bucket -------------------------------------
+
+module "metadata_function" {
+  source = "../metadata-function"
+
+  create              = var.create
+  name                = "${local.name}-metadata"
+  zip_path            = var.lambda_zip_path
+  task_name           = var.task_name
+  tenant_source       = var.tenant_source
+  tenant_bucket_names = var.tenant_bucket_names
+  max_chunks          = var.max_chunks
+  startup_cost        = var.startup_cost
+  runs_bucket_name    = local.runs_bucket_name
+  runs_retention_days = var.runs_retention_days
+  force_destroy       = var.force_destroy
+  log_retention_days  = var.log_retention_days
+  tags                = local.tags
+}
+
+# --- the worker's job role: its run's chunks and results, the task's tenant buckets ----------
+
+data "aws_iam_policy_document" "worker_assume" {
+  count = var.create ? 1 : 0
+
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["ecs-tasks.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "worker" {
+  count = var.create ? 1 : 0
+
+  name               = "${local.name}-worker"
+  assume_role_policy = data.aws_iam_policy_document.worker_assume[0].json
+  tags               = local.tags
+}
+
+data "aws_iam_policy_document" "worker" {
+  count = var.create ? 1 : 0
+
+  statement {
+    sid       = "ListRuns"
+    actions   = ["s3:ListBucket"]
+    resources = [local.runs_bucket_arn]
+    condition {
+      test     = "StringLike"
+      variable = "s3:prefix"
+      values   = ["runs/*"]
+    }
+  }
+
+  statement {
+    sid       = "ReadChunks"
+    actions   = ["s3:GetObject"]
+    resources = ["${local.runs_bucket_arn}/runs/*/chunks/*"]
+  }
+
+  statement {
+    sid       = "WriteResults"
+    actions   = ["s3:GetObject", "s3:PutObject"]
+    resources = ["${local.runs_bucket_arn}/runs/*/results/*"]
+  }
+
+  dynamic "statement" {
+    for_each = length(local.tenant_bucket_arns) == 0 ? [] : [1]
+    content {
+      sid       = "ListTenantBuckets"
+      actions   = ["s3:ListBucket"]
+      resources = local.tenant_bucket_arns
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.tenant_bucket_arns) == 0 ? [] : [1]
+    content {
+      sid       = "ReadWriteTenantObjects"
+      actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+      resources = [for a in local.tenant_bucket_arns : "${a}/*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "worker" {
+  count = var.create ? 1 : 0
+
+  name   = "worker"
+  role   = aws_iam_role.worker[0].id
+  policy = data.aws_iam_policy_document.worker[0].json
+}
+
+module "job_definition" {
+  source = "../batch-job"
+
+  create = var.create
+  name   = local.name
+  tags   = local.tags
+
+  job_definitions = {
+    worker = {
+      image           = var.worker.image
+      command         = var.worker.command
+      vcpus           = var.worker.vcpus
+      memory          = var.worker.memory
+      attempts        = var.worker.attempts
+      timeout_seconds = var.worker.timeout_seconds
+      environment     = var.worker.environment
+      job_role_arn    = try(aws_iam_role.worker[0].arn, null)
+    }
+  }
+}
+
+# --- the workflow ----------------------------------------------------------------------------
+
+module "workflow" {
+  source = "../workflow"
+
+  create          = var.create
+  name            = local.name
+  tags            = local.tags
+  definition_file = local.definition_file
+  definition_variables = {
+    metadata_function_arn = coalesce(module.metadata_function.function_arn, "unused")
+    job_queue_arn         = var.job_queue_arn
+    job_definition_arn    = coalesce(try(module.job_definition.job_definition_arns["worker"], null), "unused")
+    task_name             = var.task_name
+    max_chunks            = tostring(var.max_chunks)
+  }
+
+  service_integrations = {
+    lambda = { function_arns = compact([module.metadata_function.function_arn]) }
+    batch_sync = {
+      job_queue_arns              = [var.job_queue_arn]
+      job_definition_arn_prefixes = compact([try(module.job_definition.job_definition_arn_prefixes["worker"], "")])
+    }
+  }
+
+  schedule = var.schedule
+  logging = {
+    level          = var.log_level
+    retention_days = var.log_retention_days
+  }
+}
