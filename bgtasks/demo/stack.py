@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,9 @@ from bgtasks.local.settings import REPO_ROOT
 LOCAL_ENV_DIR = REPO_ROOT / "envs" / "local"
 
 
-def local_stack(endpoint: str, work_dir: Path) -> Terraform:
+def local_stack(
+    endpoint: str, work_dir: Path, base_env: Mapping[str, str] | None = None
+) -> Terraform:
     """The envs/local root module pointed at `endpoint`, with its data and state in `work_dir`."""
     return Terraform(
         working_dir=LOCAL_ENV_DIR,
@@ -20,6 +23,7 @@ def local_stack(endpoint: str, work_dir: Path) -> Terraform:
         state_file=work_dir / "terraform.tfstate",
         variables={"endpoint": endpoint},
         log_file=work_dir / "terraform.log",
+        base_env=base_env,
     )
 
 

@@ -35,13 +35,14 @@ class Terraform:
         state_file: Path,
         variables: Mapping[str, str] | None = None,
         log_file: Path | None = None,
+        base_env: Mapping[str, str] | None = None,
     ) -> None:
         self.working_dir = working_dir
         self.data_dir = data_dir
         self.state_file = state_file
         self.variables = dict(variables or {})
         self.log_file = log_file or data_dir / "terraform.log"
-        self.env = terraform_env()
+        self.env = terraform_env(dict(base_env) if base_env is not None else None)
         # Plugins and module copies go to our own data dir: several stacks of the same root
         # module (the demo's, a test session's) can coexist.
         self.env["TF_DATA_DIR"] = str(data_dir)
