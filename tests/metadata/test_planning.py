@@ -174,3 +174,34 @@ def test_bad_inputs_are_refused(
 ) -> None:
     with pytest.raises(PlanningError, match=message):
         plan_chunks(workloads, max_chunks, workers, startup)
+
+
+def zipf_workloads(tenants: int, items: int, s: float) -> list[Workload]:
+    weights = [rank**-s for rank in range(1, tenants + 1)]
+    scale = items / sum(weights)
+    sizes = [max(1, round(weight * scale)) for weight in weights]
+    random.Random(5).shuffle(sizes)
+    return [Workload(f"t{n}", size) for n, size in enumerate(sizes)]
+
+
+def test_the_issue_workload_is_within_2_percent_of_the_bound() -> None:
+    """1,000 Zipf(1.1) tenants, about 1M items, 32 workers (the bench's figures, as a check)."""
+    workloads = zipf_workloads(1_000, 1_000_000, 1.1)
+    for startup in (0.0, 20.0):
+        plan = plan_chunks(workloads, MAX_CHUNKS, workers=32, startup_cost=startup)
+        assert plan.makespan <= 1.02 * plan.lower_bound
+        assert plan.items == sum(w.items for w in workloads)
+    one_per_tenant = list_schedule_makespan([w.cost for w in workloads], 32, 0.0)
+    assert one_per_tenant > 5 * plan_chunks(workloads, MAX_CHUNKS, 32).lower_bound
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_splittable_work_is_balanced_within_2_percent(seed: int) -> None:
+    """Whenever each worker gets a few hundred items or more, splitting reaches the bound."""
+    rng = random.Random(seed)
+    workers = rng.choice([2, 8, 32, 100])
+    tenants = rng.randint(1, 400)
+    workloads = zipf_workloads(tenants, workers * rng.randint(300, 3000), rng.uniform(0.5, 2.0))
+    plan = plan_chunks(workloads, rng.choice([workers, MAX_CHUNKS]), workers, rng.choice([0, 30]))
+    assert_plan_is_sound(plan, workloads, MAX_CHUNKS)
+    assert plan.makespan <= 1.02 * plan.lower_bound
