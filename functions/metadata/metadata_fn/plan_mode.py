@@ -56,7 +56,15 @@ def run_plan(
             reason = entry.reason or UNREADABLE
             skipped.append({"tenant_id": entry.tenant.tenant_id, "reason": reason})
             continue
-        planned.append(PlannedTenant(entry.tenant, entry.listing.items))
+        newest = entry.listing.newest
+        planned.append(
+            PlannedTenant(
+                entry.tenant,
+                entry.listing.items,
+                entry.listing.fingerprint,
+                newest.isoformat() if newest is not None else None,
+            )
+        )
 
     max_chunks = min(config.max_chunks, request.max_chunks or config.max_chunks)
     workloads = [

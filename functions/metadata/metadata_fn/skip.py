@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
+from metadata_fn.state import LastSuccess
 from metadata_fn.tasks import Listing
 from metadata_fn.tenants import Tenant
 
@@ -32,7 +32,7 @@ class RunRules:
 
 
 TenantRule = Callable[[Tenant, RunRules], str | None]
-ListingRule = Callable[[Listing, datetime | None, RunRules], str | None]
+ListingRule = Callable[[Listing, LastSuccess | None, RunRules], str | None]
 
 
 def disabled(tenant: Tenant, rules: RunRules) -> str | None:
@@ -48,19 +48,28 @@ def bucket_not_allowed(tenant: Tenant, rules: RunRules) -> str | None:
     return BUCKET_NOT_ALLOWED if allowed is not None and tenant.bucket not in allowed else None
 
 
-def nothing_to_do(listing: Listing, last_success: datetime | None, rules: RunRules) -> str | None:
+def nothing_to_do(
+    listing: Listing, last_success: LastSuccess | None, rules: RunRules
+) -> str | None:
     return NOTHING_TO_DO if not listing.items else None
 
 
-def up_to_date(listing: Listing, last_success: datetime | None, rules: RunRules) -> str | None:
-    """Skip when the last successful run saw the data after its newest input last changed.
+def up_to_date(listing: Listing, last_success: LastSuccess | None, rules: RunRules) -> str | None:
+    """Skip when the last successful run already processed exactly these inputs.
 
-    S3 times have whole seconds: an input changed in the same second as the last run's data
-    snapshot counts as new, so a change is never missed.
+    The record's fingerprint decides: an object uploaded late with an older time (S3 dates a
+    multipart upload from its start) still changes it. A record without one falls back to
+    times: the run's data must postdate the newest input, and as S3 times have whole seconds,
+    an input changed in the same second as that run's data snapshot counts as new.
     """
-    if rules.force or last_success is None or listing.newest is None:
+    if rules.force or last_success is None:
         return None
-    return UP_TO_DATE if listing.newest < last_success.replace(microsecond=0) else None
+    if last_success.inputs is not None:
+        return UP_TO_DATE if last_success.inputs == listing.fingerprint else None
+    if listing.newest is None:
+        return None
+    snapshot = last_success.data_as_of.replace(microsecond=0)
+    return UP_TO_DATE if listing.newest < snapshot else None
 
 
 TENANT_RULES: list[TenantRule] = [disabled, excluded, bucket_not_allowed]
@@ -75,7 +84,7 @@ def skip_tenant(tenant: Tenant, rules: RunRules) -> str | None:
     return None
 
 
-def skip_listing(listing: Listing, last_success: datetime | None, rules: RunRules) -> str | None:
+def skip_listing(listing: Listing, last_success: LastSuccess | None, rules: RunRules) -> str | None:
     for rule in LISTING_RULES:
         reason = rule(listing, last_success, rules)
         if reason:

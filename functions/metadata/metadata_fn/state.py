@@ -1,11 +1,13 @@
 """Per-tenant last-success records: `state/<task>/<tenant_id>.json` in the runs bucket.
 
-`data_as_of` is when the successful run's plan began, before it listed any input: everything
-changed before that moment was in the run, so a later plan can compare it with input times.
+`inputs` is the fingerprint of the inputs that run processed (same fingerprint: nothing new);
+`data_as_of` is when its plan began, before it listed any input, and `newest_input` the newest
+input time it saw. Plan mode skips a tenant whose inputs still have the recorded fingerprint.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +18,14 @@ from metadata_fn.logs import logger
 from metadata_fn.s3json import get_json, put_json
 
 
-def read_last_success(s3: Any, runs_bucket: str, task: str, tenant_id: str) -> datetime | None:
-    """When the data of the tenant's last successful run was taken; None if never or unreadable.
+@dataclass(frozen=True)
+class LastSuccess:
+    data_as_of: datetime
+    inputs: str | None  # None in a record that carries no fingerprint
+
+
+def read_last_success(s3: Any, runs_bucket: str, task: str, tenant_id: str) -> LastSuccess | None:
+    """The tenant's last successful run; None if never, or if the record is unreadable.
 
     An unreadable record is logged and treated as absent: planning the tenant again is safe.
     """
@@ -27,23 +35,30 @@ def read_last_success(s3: Any, runs_bucket: str, task: str, tenant_id: str) -> d
         if record is None:
             return None
         moment = datetime.fromisoformat(record["data_as_of"])
-    except (ClientError, ValueError, KeyError, TypeError) as error:
+        inputs = record.get("inputs")
+        if moment.tzinfo is None:
+            raise ValueError("data_as_of has no time zone")
+    except (ClientError, ValueError, KeyError, TypeError, AttributeError) as error:
         logger.warning(
             "last-success record ignored", tenant_id=tenant_id, key=key, reason=str(error)
         )
         return None
-    if moment.tzinfo is None:
-        logger.warning(
-            "last-success record ignored", tenant_id=tenant_id, key=key, reason="naive time"
-        )
-        return None
-    return moment
+    return LastSuccess(moment, inputs if isinstance(inputs, str) and inputs else None)
 
 
 def write_last_success(
-    s3: Any, runs_bucket: str, task: str, tenant_id: str, run_id: str, data_as_of: str, now: str
+    s3: Any,
+    runs_bucket: str,
+    task: str,
+    tenant_id: str,
+    *,
+    run_id: str,
+    data_as_of: str,
+    inputs: str | None,
+    newest_input: str | None,
+    now: str,
 ) -> None:
-    record = {
+    record: dict[str, Any] = {
         "schema_version": 1,
         "tenant_id": tenant_id,
         "task": task,
@@ -51,4 +66,8 @@ def write_last_success(
         "data_as_of": data_as_of,
         "recorded_at": now,
     }
+    if inputs:
+        record["inputs"] = inputs
+    if newest_input:
+        record["newest_input"] = newest_input
     put_json(s3, runs_bucket, state_key(task, tenant_id), record)

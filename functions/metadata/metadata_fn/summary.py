@@ -61,14 +61,14 @@ def run_summary(
             counts.chunks.add(index)
 
     finished_at = now().isoformat()
-    succeeded_tenants: list[str] = []
+    succeeded_tenants: list[dict[str, Any]] = []
     failed_tenants: list[str] = []
     for tenant in plan_view.get("tenants", []):
         tenant_id = tenant["tenant_id"]
         counts = tally.get(tenant_id, _TenantTally())
         complete = set(tenant.get("chunks", [])) <= counts.chunks
         if complete and counts.items_failed == 0:
-            succeeded_tenants.append(tenant_id)
+            succeeded_tenants.append(tenant)
         else:
             failed_tenants.append(tenant_id)
             logger.warning(
@@ -169,12 +169,24 @@ def _record_successes(
     bucket: str,
     request: SummaryRequest,
     data_as_of: str,
-    tenants: list[str],
+    tenants: list[dict[str, Any]],
     now: str,
 ) -> None:
-    def record(tenant_id: str) -> None:
-        write_last_success(s3, bucket, request.task, tenant_id, request.run_id, data_as_of, now)
-        logger.info("last success recorded", tenant_id=tenant_id, data_as_of=data_as_of)
+    """A last-success record per tenant, with the inputs fingerprint its plan saw."""
+
+    def record(tenant: dict[str, Any]) -> None:
+        write_last_success(
+            s3,
+            bucket,
+            request.task,
+            tenant["tenant_id"],
+            run_id=request.run_id,
+            data_as_of=data_as_of,
+            inputs=tenant.get("inputs"),
+            newest_input=tenant.get("newest_input"),
+            now=now,
+        )
+        logger.info("last success recorded", tenant_id=tenant["tenant_id"], data_as_of=data_as_of)
 
     if tenants:
         with ThreadPoolExecutor(max_workers=min(READ_THREADS, len(tenants))) as pool:

@@ -6,6 +6,7 @@ Adding a task: one `TaskSpec` here and one module in `worker/tasks/` with the sa
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +22,12 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".gif", ".b
 
 @dataclass(frozen=True)
 class Listing:
-    """A tenant's items (sorted, unique) and when its newest input object last changed."""
+    """A tenant's items (sorted, unique), when its newest input object last changed, and a
+    fingerprint of the inputs (same fingerprint: same input objects, same contents)."""
 
     items: list[str]
     newest: datetime | None
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ def list_images(s3: Any, tenant: Tenant) -> Listing:
     """Image object keys under `<prefix>images/` (S3 lists keys in sorted order)."""
     keys: list[str] = []
     newest: datetime | None = None
+    digest = hashlib.sha256()
     paginator = s3.get_paginator("list_objects_v2")
     try:
         for page in paginator.paginate(Bucket=tenant.bucket, Prefix=f"{tenant.prefix}images/"):
@@ -48,10 +52,11 @@ def list_images(s3: Any, tenant: Tenant) -> Listing:
                     continue
                 keys.append(key)
                 modified = entry["LastModified"]
+                digest.update(f"{key}\t{entry.get('ETag', '')}\t{entry.get('Size', '')}\n".encode())
                 newest = modified if newest is None or modified > newest else newest
     except ClientError as error:
         raise TenantAccessError(_access_message(tenant, error)) from None
-    return Listing(keys, newest)
+    return Listing(keys, newest, digest.hexdigest())
 
 
 def list_urls(s3: Any, tenant: Tenant) -> Listing:
@@ -63,9 +68,10 @@ def list_urls(s3: Any, tenant: Tenant) -> Listing:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return Listing([], None)  # no URL list: nothing to do for this tenant
         raise TenantAccessError(_access_message(tenant, error)) from None
-    text = answer["Body"].read().decode("utf-8", "replace")
+    body = answer["Body"].read()
+    text = body.decode("utf-8", "replace")
     urls = list(dict.fromkeys(line.strip() for line in text.splitlines() if line.strip()))
-    return Listing(urls, answer["LastModified"])
+    return Listing(urls, answer["LastModified"], hashlib.sha256(body).hexdigest())
 
 
 def _access_message(tenant: Tenant, error: ClientError) -> str:

@@ -27,6 +27,8 @@ class PlannedTenant:
 
     tenant: Tenant
     items: list[str]
+    fingerprint: str = ""  # of the inputs, recorded on success (see state.py)
+    newest_input: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,11 +87,7 @@ def build_documents(
         "task": task,
         "created_at": created_at,
         "tenants": [
-            {
-                "tenant_id": entry.tenant.tenant_id,
-                "items": len(entry.items),
-                "chunks": sorted(held.get(position, [])),
-            }
+            _plan_tenant(entry, sorted(held.get(position, [])))
             for position, entry in enumerate(planned)
         ],
         "skipped": skipped,
@@ -110,6 +108,19 @@ def write_documents(s3: Any, runs_bucket: str, run_id: str, documents: RunDocume
                 future.result()
     put_json(s3, runs_bucket, plan_key(run_id), documents.plan)
     put_json(s3, runs_bucket, manifest_key(run_id), documents.manifest)
+
+
+def _plan_tenant(entry: PlannedTenant, chunks: list[int]) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "tenant_id": entry.tenant.tenant_id,
+        "items": len(entry.items),
+        "chunks": chunks,
+    }
+    if entry.fingerprint:
+        document["inputs"] = entry.fingerprint
+    if entry.newest_input:
+        document["newest_input"] = entry.newest_input
+    return document
 
 
 def _unit_document(unit: Unit, entry: PlannedTenant) -> dict[str, Any]:
