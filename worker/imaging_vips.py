@@ -1,8 +1,10 @@
 """The libvips engine: streamed decode fused with the first resize, then chained resizes.
 
 The first resize reads the image sequentially while decoding (no full-size copy is kept);
-each later size is made from the previous one, held in memory. Orientation is applied to each
-small output rather than to the large original (turning a thumbnail is cheap).
+each later size is made from the previous one, held in memory. A JPEG at least twice the
+largest size is decoded at 1/2, 1/4 or 1/8 scale by the JPEG library itself (DCT scaling),
+never below the largest size. Orientation is applied to each small output rather than to the
+large original (turning a thumbnail is cheap).
 """
 
 from __future__ import annotations
@@ -36,20 +38,39 @@ def make_thumbnails(data: bytes, sizes: Sequence[int], quality: int) -> dict[int
         raise NotForVipsError(str(error)) from error
     if image.width * image.height > MAX_PIXELS:
         raise ItemError(f"image too large: {image.width}x{image.height}")
+    full_width, full_height = image.width, image.height
     try:
+        shrink = jpeg_shrink(image, max(sizes))
+        if shrink > 1:
+            image = pyvips.Image.jpegload_buffer(
+                data, shrink=shrink, access="sequential", fail_on="truncated"
+            )
         image = _to_srgb_or_grey(image)
         out: dict[int, bytes] = {}
         current = image
         for size in sizes:
-            width, height = fitted(image.width, image.height, size)
-            if (current.width, current.height) != (width, height) or current is image:
+            width, height = fitted(full_width, full_height, size)
+            if (current.width, current.height) != (width, height):
                 current = current.resize(
                     width / current.width, vscale=height / current.height, kernel="lanczos3"
                 ).copy_memory()
+            elif current is image:
+                current = image.copy_memory()  # decode once; later sizes start from here
             out[size] = current.autorot().jpegsave_buffer(Q=quality, keep="icc")
         return out
     except pyvips.Error as error:  # decoding happens lazily, in the first copy_memory
         raise NotForVipsError(str(error)) from error
+
+
+def jpeg_shrink(image: pyvips.Image, largest: int) -> int:
+    """The DCT scaling (1, 2, 4 or 8) that keeps the decoded long side >= `largest`."""
+    if image.get_typeof("vips-loader") == 0 or image.get("vips-loader") != "jpegload_buffer":
+        return 1
+    long_side = max(image.width, image.height)
+    for shrink in (8, 4, 2):
+        if long_side // shrink >= largest:
+            return shrink
+    return 1
 
 
 def _to_srgb_or_grey(image: pyvips.Image) -> pyvips.Image:

@@ -128,3 +128,33 @@ def test_decompression_bombs_are_item_errors(engine: str) -> None:
     data = encoded(Image.new("1", (12_000, 10_001)), "PNG")
     with pytest.raises(ItemError, match="too large"):
         ENGINES[engine](data, [100], 85)
+
+
+def photo_like(width: int, height: int) -> bytes:
+    """Gradient, shapes and texture: enough detail to show a resampling difference."""
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    texture = Image.effect_mandelbrot((width, height), (-2.2, -1.2, 0.8, 1.2), 40).convert("RGB")
+    return encoded(Image.blend(image, texture, 0.4), "JPEG", quality=92)
+
+
+@pytest.mark.parametrize(("largest", "shrink"), [(1600, 2), (1000, 4), (500, 8), (2101, 1)])
+def test_large_jpegs_are_decoded_at_a_dct_scale_that_keeps_the_largest_size(
+    largest: int, shrink: int
+) -> None:
+    import pyvips
+
+    image = pyvips.Image.new_from_buffer(photo_like(4200, 2800), "", access="sequential")
+    assert imaging_vips.jpeg_shrink(image, largest) == shrink
+
+
+def test_dct_scaled_thumbnails_match_pillow_full_decode() -> None:
+    from PIL import ImageChops
+
+    data = photo_like(4032, 3024)
+    ours = imaging_vips.make_thumbnails(data, [1600, 800, 200], 85)
+    reference = imaging_pillow.make_thumbnails(data, [1600, 800, 200], 85)
+    for size in (1600, 800, 200):
+        a, b = decoded(ours[size]), decoded(reference[size])
+        assert a.size == b.size
+        difference = ImageStat.Stat(ImageChops.difference(a, b)).mean
+        assert max(difference) < 4, (size, difference)
