@@ -62,7 +62,10 @@ def s3_client() -> Any:
     """
     attempts = os.environ.get("BGTASKS_S3_MAX_ATTEMPTS", "")
     max_attempts = int(attempts) if attempts.isdecimal() and int(attempts) > 0 else 5
-    config = Config(retries={"max_attempts": max_attempts, "mode": "adaptive"})
+    # Room for the thumbnails task's fetch-ahead and upload threads (worker/io_pipeline.py).
+    config = Config(
+        retries={"max_attempts": max_attempts, "mode": "adaptive"}, max_pool_connections=16
+    )
     return boto3.client("s3", config=config)
 
 

@@ -8,13 +8,21 @@ pixels (never upscaled). One unreadable image is a failed item, not a failed chu
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Any
 
 from worker.chunks import Unit
 from worker.errors import BadInputError, ItemError
 from worker.imaging import DEFAULT_QUALITY, DEFAULT_SIZES, make_thumbnails
+from worker.io_pipeline import Uploads, prefetched
 from worker.outcome import UnitOutcome
 from worker.s3store import ObjectStore
+
+# S3 round trips (one GET, three PUTs per image) take as long as the image work: overlap them.
+IO_THREADS = 8
+FETCH_AHEAD = 4
+MAX_PENDING_UPLOADS = 12
 
 PARAMETERS_SCHEMA: Mapping[str, Any] = {
     "type": "object",
@@ -46,15 +54,21 @@ def run(unit: Unit, parameters: Mapping[str, Any], store: ObjectStore) -> UnitOu
     quality = int(parameters.get("quality", DEFAULT_QUALITY))
     images = f"{unit.prefix}images/"
     outcome = UnitOutcome()
-    for key in unit.items:
+    with ThreadPoolExecutor(max_workers=IO_THREADS, thread_name_prefix="s3") as pool:
+        uploads = Uploads(pool, MAX_PENDING_UPLOADS)
         try:
-            original = store.get(unit.bucket, key).body
-            thumbnails = make_thumbnails(original, sizes, quality)
-        except ItemError as error:
-            outcome.failed(key, str(error))
-            continue
-        relative = key[len(images) :]
-        for size, body in thumbnails.items():
-            store.put(unit.bucket, f"{unit.prefix}thumbnails/{size}/{relative}", body, "image/jpeg")
-        outcome.ok(outputs=len(thumbnails))
+            fetch = partial(store.get, unit.bucket)
+            for key, fetched in prefetched(pool, unit.items, fetch, FETCH_AHEAD):
+                try:
+                    thumbnails = make_thumbnails(fetched.result().body, sizes, quality)
+                except ItemError as error:
+                    outcome.failed(key, str(error))
+                    continue
+                relative = key[len(images) :]
+                for size, body in thumbnails.items():
+                    target = f"{unit.prefix}thumbnails/{size}/{relative}"
+                    uploads.submit(partial(store.put, unit.bucket, target, body, "image/jpeg"))
+                outcome.ok(outputs=len(thumbnails))
+        finally:
+            uploads.wait()  # every write finished (or the first failure raised) before return
     return outcome
