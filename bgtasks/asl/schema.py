@@ -21,7 +21,9 @@ from typing import Any
 from bgtasks.asl.loading import is_placeholder
 from bgtasks.asl.problem import Problem, pointer_join
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "statemachines" / "schema" / "asl.schema.json"
+# A symlink to statemachines/schema/asl.schema.json (the one copy in git), so that an installed
+# wheel (pre-commit hooks install the package) carries the file itself as package data.
+SCHEMA_PATH = Path(__file__).with_name("asl.schema.json")
 
 # A compiled schema node: checks `value` at `pointer`, appending problems to `out`.
 Check = Callable[[Any, str, list[Problem]], None]
