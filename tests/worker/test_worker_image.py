@@ -70,3 +70,10 @@ def test_help_and_stray_arguments() -> None:
     assert stray.stderr.splitlines() == [
         "worker: takes no arguments (settings come from the environment): ['python']"
     ]
+
+
+def test_the_build_tool_installed_first_is_the_pinned_one() -> None:
+    dockerfile = (WORKER / "Dockerfile").read_text()
+    first = re.search(r"pip install --no-deps (setuptools==\S+)", dockerfile)
+    assert first is not None
+    assert first[1] == f"setuptools=={image_pins()['setuptools']}"
