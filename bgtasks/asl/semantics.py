@@ -70,7 +70,7 @@ class _Checker:
             return
         own = machine.get("QueryLanguage")
         if own in (JSONPATH, JSONATA):
-            language = self._language(own, language, pointer_join(pointer, "QueryLanguage"))
+            language = own
         start = machine.get("StartAt")
         if isinstance(start, str) and start not in states:
             self.report(pointer_join(pointer, "StartAt"), f"StartAt names no state: {start!r}")
@@ -164,16 +164,13 @@ class _Checker:
                     "no terminal state is reachable from here",
                 )
 
-    def _language(self, own: str, inherited: str, pointer: str) -> str:
-        # A state may set its own query language either way; it applies to that state only
-        # (and to the machines nested in it).
-        return own
-
     # --- one state ---------------------------------------------------------------------------
     def state(self, state: dict[str, Any], pointer: str, language: str) -> None:
         own = state.get("QueryLanguage")
         if own in (JSONPATH, JSONATA):
-            language = self._language(own, language, pointer_join(pointer, "QueryLanguage"))
+            # A state may set its own query language (either way); it holds for that state
+            # and for the machines nested in it.
+            language = own
         kind = state.get("Type")
         at = lambda *tokens: pointer_join(pointer, *tokens)  # noqa: E731
         forbidden = JSONATA_ONLY if language == JSONPATH else JSONPATH_ONLY
@@ -205,7 +202,8 @@ class _Checker:
             self._map(state, pointer, language)
         for field in ("Retry", "Catch"):
             self._error_rules(state.get(field), at(field))
-        for index, catcher in enumerate(state.get("Catch") or []):
+        catchers = state.get("Catch")
+        for index, catcher in enumerate(catchers if isinstance(catchers, list) else []):
             if isinstance(catcher, dict):
                 self._catcher(catcher, at("Catch", index), language)
 
