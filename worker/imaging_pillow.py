@@ -6,7 +6,7 @@ import io
 import warnings
 from collections.abc import Sequence
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from worker.errors import ItemError
 from worker.imaging_size import MAX_PIXELS, fitted
@@ -25,6 +25,8 @@ def make_thumbnails(data: bytes, sizes: Sequence[int], quality: int) -> dict[int
         image = _to_jpeg_mode(ImageOps.exif_transpose(opened))
     except ItemError:
         raise
+    except UnidentifiedImageError as error:  # its message names a BytesIO object: useless
+        raise ItemError("not a readable image: unknown or damaged format") from error
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as error:
         raise ItemError(f"not a readable image: {error}") from error
     except Image.DecompressionBombWarning as error:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-# The result object must stay small: list this many failures per tenant, count the rest.
+# The result object must stay small: list this many failures per tenant, count the rest, and
+# keep each listed error to one short line.
 MAX_LISTED_FAILURES = 100
+MAX_ERROR_LENGTH = 300
 
 
 @dataclass
@@ -22,4 +24,10 @@ class UnitOutcome:
     def failed(self, item: str, error: str) -> None:
         self.items_failed += 1
         if len(self.failures) < MAX_LISTED_FAILURES:
-            self.failures.append((item, error))
+            self.failures.append((item, one_line(error, MAX_ERROR_LENGTH)))
+
+
+def one_line(text: str, limit: int) -> str:
+    """Whitespace runs (newlines included) collapsed to one space, cut to `limit` characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3] + "..."

@@ -20,12 +20,13 @@ from worker.errors import (
     WorkerError,
 )
 from worker.logs import JsonLogger
-from worker.outcome import UnitOutcome
+from worker.outcome import UnitOutcome, one_line
 from worker.registry import Task, load_task
 from worker.results import build_result, write_result
 from worker.s3store import ObjectStore, s3_client
 
 DEFAULT_MAX_FAILED_SHARE = 0.1
+MAX_STDERR_LENGTH = 2000  # Batch shows the status reason; one readable line, never a dump
 
 
 def parse_attempt(raw: str | None) -> int:
@@ -117,8 +118,9 @@ def main(environ: Mapping[str, str], stderr: TextIO | None = None) -> int:
     try:
         return run_worker(environ)
     except WorkerError as error:
-        err.write(f"worker: {error}\n")
+        err.write(f"worker: {one_line(str(error), MAX_STDERR_LENGTH)}\n")
         return error.exit_code
     except Exception as error:  # a bug: still one line, and a code that is not retried
-        err.write(f"worker: internal error: {type(error).__name__}: {error}\n")
+        message = f"internal error: {type(error).__name__}: {error}"
+        err.write(f"worker: {one_line(message, MAX_STDERR_LENGTH)}\n")
         return EXIT_INTERNAL
