@@ -75,6 +75,9 @@ class _Checker:
         if isinstance(start, str) and start not in states:
             self.report(pointer_join(pointer, "StartAt"), f"StartAt names no state: {start!r}")
         edges: dict[str, list[str]] = {}
+        # States with a transition to nowhere (reported): where they lead is unknown, so they
+        # count as finishing rather than causing a second, derived problem.
+        dangling: set[str] = set()
         for name, state in states.items():
             state_pointer = pointer_join(pointer, "States", name)
             if name in self.state_names:
@@ -89,15 +92,17 @@ class _Checker:
                 self.report(state_pointer, f"state name is over {MAX_STATE_NAME} characters")
             if not isinstance(state, dict):
                 continue
-            edges[name] = self._transitions(state, states, state_pointer)
+            edges[name], has_dangling = self._transitions(state, states, state_pointer)
+            if has_dangling:
+                dangling.add(name)
             self.state(state, state_pointer, language)
         if isinstance(start, str) and start in states:
-            self._graph(states, edges, start, pointer)
+            self._graph(states, edges, dangling, start, pointer)
 
     def _transitions(
         self, state: dict[str, Any], states: dict[str, Any], pointer: str
-    ) -> list[str]:
-        """Targets of a state's transitions; report those that name no state in scope."""
+    ) -> tuple[list[str], bool]:
+        """Targets of a state's transitions, and whether one names no state in scope (reported)."""
         targets: list[tuple[str, Any]] = [
             (pointer_join(pointer, "Next"), state.get("Next")),
             (pointer_join(pointer, "Default"), state.get("Default")),
@@ -111,19 +116,26 @@ class _Checker:
                             (pointer_join(pointer, field, index, "Next"), rule.get("Next"))
                         )
         found: list[str] = []
+        has_dangling = False
         for target_pointer, target in targets:
             if not isinstance(target, str):
                 continue
             if target in states:
                 found.append(target)
             else:
+                has_dangling = True
                 self.report(
                     target_pointer, f"transition to a state that does not exist here: {target!r}"
                 )
-        return found
+        return found, has_dangling
 
     def _graph(
-        self, states: dict[str, Any], edges: dict[str, list[str]], start: str, pointer: str
+        self,
+        states: dict[str, Any],
+        edges: dict[str, list[str]],
+        dangling: set[str],
+        start: str,
+        pointer: str,
     ) -> None:
         reachable = {start}
         queue = deque([start])
@@ -147,7 +159,7 @@ class _Checker:
             for name, state in states.items()
             if isinstance(state, dict)
             and (state.get("End") is True or state.get("Type") in TERMINAL_TYPES)
-        }
+        } | dangling
         queue = deque(finishing)
         while queue:
             for source in incoming.get(queue.popleft(), []):
