@@ -16,7 +16,8 @@ from worker.s3store import ObjectStore, parse_s3_uri
 from worker.schemas import first_problem
 
 _CHUNKS_KEY = re.compile(r"^runs/(?P<run_id>[A-Za-z0-9_-]{1,80})/chunks/$")
-_MAX_CHUNK_BYTES = 64 * 1024 * 1024  # far above any sane chunk; refuses a runaway object
+# A whole sitemap tenant of ~2M URLs fits; beyond this the object is refused, not parsed.
+_MAX_CHUNK_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)

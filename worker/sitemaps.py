@@ -40,8 +40,23 @@ class Entry:
     lastmod: str | None
 
 
+# Most URLs are plain ASCII already: accept those as they are, without splitting them.
+_PLAIN_URL = re.compile(
+    r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?([/?#][A-Za-z0-9!#$%&'()*+,/:;=?@~._-]*)?"
+)
+
+
 def normalise_url(raw: str) -> str:
     """An absolute http(s) URL, percent-encoded as the protocol asks; BadUrlError otherwise."""
+    if _PLAIN_URL.fullmatch(raw):
+        if len(raw) > MAX_URL_LENGTH:
+            raise BadUrlError(f"URL longer than {MAX_URL_LENGTH} characters")
+        return raw
+    return encode_url(raw)
+
+
+def encode_url(raw: str) -> str:
+    """The general path of `normalise_url`: split, IDNA host, percent-encode, check."""
     try:
         parts = urlsplit(raw)
         host = parts.hostname

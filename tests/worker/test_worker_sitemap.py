@@ -155,3 +155,36 @@ def test_retried_sitemap_child_writes_identical_bytes(s3: Any) -> None:
     assert run_worker_in_process(AWS_BATCH_JOB_ATTEMPT="2").code == EXIT_OK
     second = (read(s3, "sitemaps/sitemap-1.xml.gz"), read(s3, "sitemaps/sitemap-index.xml"))
     assert first == second
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://shop.example/",
+        "http://shop.example:8080/a/b?c=d&e=f#top",
+        "https://shop.example/%E2%82%AC/price?q=1+2",
+        "https://shop.example",
+    ],
+)
+def test_plain_urls_take_the_fast_path_unchanged_as_the_general_path_would(url: str) -> None:
+    assert sitemaps.normalise_url(url) == url == sitemaps.encode_url(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://shop.example/caf\u00e9?x=\u00fc", "https://shop.example/caf%C3%A9?x=%C3%BC"),
+        ("https://b\u00fccher.example/a", "https://xn--bcher-kva.example/a"),
+        ("https://shop.example/a b", None),
+        ("https:///no-host", None),
+        ("mailto:someone@shop.example", None),
+        ("/relative/path", None),
+        ("https://shop.example/" + "x" * 2100, None),
+    ],
+)
+def test_url_normalisation(url: str, expected: str | None) -> None:
+    if expected is None:
+        with pytest.raises(sitemaps.BadUrlError):
+            sitemaps.normalise_url(url)
+    else:
+        assert sitemaps.normalise_url(url) == expected
