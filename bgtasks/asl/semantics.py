@@ -340,8 +340,14 @@ class _Checker:
                             pointer_join(rule_pointer, field),
                             f"{field} is not allowed in a JSONata Choice rule; use Condition",
                         )
+                condition = rule.get("Condition")
                 if "Condition" not in rule:
                     self.report(rule_pointer, "a JSONata Choice rule needs a Condition")
+                elif isinstance(condition, str) and not jsonata_check.is_expression(condition):
+                    self.report(
+                        pointer_join(rule_pointer, "Condition"),
+                        "Condition must be a JSONata expression in {% %} (or true/false)",
+                    )
                 self._jsonata_values(rule, rule_pointer)
             else:
                 for field in ("Condition", "Output"):
@@ -407,6 +413,17 @@ class _Checker:
         for field in ("ItemProcessor", "Iterator"):
             if field in state:
                 self.machine(state[field], at(field), language)
+        items = state.get("Items")
+        if isinstance(items, str) and not jsonata_check.is_expression(items):
+            self.report(at("Items"), "Items must be an array or a JSONata expression in {% %}")
+        if language == JSONATA:
+            for part in ("ItemReader", "ResultWriter"):
+                section = state.get(part)
+                if isinstance(section, dict) and "Parameters" in section:
+                    self.report(
+                        at(part, "Parameters"),
+                        "Parameters is not allowed in a JSONata state (use Arguments)",
+                    )
         if language == JSONPATH:
             for part in ("ItemReader", "ResultWriter"):
                 section = state.get(part)

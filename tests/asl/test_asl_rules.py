@@ -304,3 +304,39 @@ def test_distributed_map_fields() -> None:
     assert problems(machine({"A": state})) == []
     state["ToleratedFailurePercentage"] = 101
     assert "/States/A/ToleratedFailurePercentage" in pointers(machine({"A": state}))
+
+
+def test_jsonata_condition_and_items_must_be_expressions() -> None:
+    choice = {
+        "Type": "Choice",
+        "Choices": [
+            {"Condition": "{% $states.input.n > 1 %}", "Next": "B"},
+            {"Condition": "$.n", "Next": "B"},
+        ],
+        "Default": "B",
+    }
+    mapped = {
+        "Type": "Map",
+        "Items": "$.things",
+        "ItemProcessor": {"StartAt": "In", "States": {"In": {"Type": "Succeed"}}},
+        "Next": "B",
+    }
+    text = machine({"A": choice, "M": mapped, "B": {"Type": "Succeed"}}, QueryLanguage="JSONata")
+    found = pointers(text)
+    assert "/States/A/Choices/1/Condition" in found
+    assert "/States/A/Choices/0/Condition" not in found
+    assert "/States/M/Items" in found
+
+
+def test_jsonata_item_reader_takes_arguments_not_parameters() -> None:
+    reader = {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {"Bucket": "b"}}
+    state = {
+        "Type": "Map",
+        "ItemReader": reader,
+        "ItemProcessor": {"StartAt": "In", "States": {"In": {"Type": "Succeed"}}},
+        "End": True,
+    }
+    text = machine({"A": state}, QueryLanguage="JSONata")
+    assert "/States/A/ItemReader/Parameters" in pointers(text)
+    reader["Arguments"] = reader.pop("Parameters")
+    assert problems(machine({"A": state}, QueryLanguage="JSONata")) == []
