@@ -38,7 +38,10 @@ def action_of(environ: dict[str, Any], body: bytes) -> str:
         form_action = parse_qs(body.decode("utf-8", "replace")).get("Action")
         if form_action:
             return form_action[0]
-    return f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}"
+    # REST APIs (S3, Lambda, Batch...): the method, path and query keys (S3 sub-resources).
+    keys = sorted(parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True))
+    query = "?" + "&".join(keys) if keys else ""
+    return f"{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}{query}"
 
 
 class RequestLog:
