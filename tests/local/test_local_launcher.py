@@ -1,0 +1,69 @@
+"""`bgtasks local up|down|status` through the real CLI, on free ports and scratch state dirs."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from bgtasks.local.server import free_port
+
+BGTASKS = [sys.executable, "-m", "bgtasks"]
+
+
+def _local(action: str, port: int, state: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*BGTASKS, "local", action, "--port", str(port), "--state-dir", str(state), *extra],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+
+
+def test_up_detach_status_second_up_and_down(tmp_path):
+    port = free_port()
+    started = _local("up", port, tmp_path, "--detach")
+    try:
+        assert started.returncode == 0, started.stderr
+        assert f"127.0.0.1:{port}" in started.stdout
+        pid = int((tmp_path / "embedded-aws.pid").read_text())
+        status = _local("status", port, tmp_path)
+        assert status.returncode == 0 and f"pid {pid}" in status.stdout
+        again = _local("up", port, tmp_path, "--detach")
+        assert again.returncode == 0
+        assert "already running" in again.stdout
+        assert int((tmp_path / "embedded-aws.pid").read_text()) == pid
+    finally:
+        stopped = _local("down", port, tmp_path)
+    assert stopped.returncode == 0, stopped.stderr
+    assert not (tmp_path / "embedded-aws.pid").exists()
+    assert _local("status", port, tmp_path).returncode == 1
+    # Settings fixed at start and the shims are reported in the log's first line.
+    assert (tmp_path / "embedded-aws.log").read_text().startswith("embedded AWS on")
+
+
+def test_up_on_a_port_taken_by_something_else_is_a_clear_error(tmp_path):
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        result = _local("up", port, tmp_path, "--detach")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1
+    assert f"port {port}" in result.stderr and "in use" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "embedded-aws.pid").exists()
+
+
+def test_down_when_nothing_runs_says_so(tmp_path):
+    result = _local("down", free_port(), tmp_path)
+    assert result.returncode == 0
+    assert "not running" in result.stdout
+
+
+def test_bad_port_is_a_usage_error(tmp_path):
+    result = _local("up", 70000, tmp_path)
+    assert result.returncode == 1
+    assert "invalid port" in result.stderr
