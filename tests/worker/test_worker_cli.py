@@ -23,7 +23,7 @@ from worker_fixtures import (
     write_run,
 )
 
-from worker.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_TRANSIENT
+from worker.errors import EXIT_BAD_INPUT, EXIT_OK, EXIT_TOO_MANY_FAILED, EXIT_TRANSIENT
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FAKE_CREDENTIALS = {
@@ -126,3 +126,25 @@ def test_unreachable_s3_is_transient_and_worth_a_retry(moto_endpoint: str) -> No
     assert done.returncode == EXIT_TRANSIENT
     lines = done.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("worker: reading s3://"), done.stderr
+
+
+def test_corrupt_images_over_the_share_end_with_code_3_and_a_failed_result(
+    server_s3: Any, moto_endpoint: str
+) -> None:
+    server_s3.put_object(Bucket=TENANT_BUCKET, Key="images/good.jpg", Body=jpeg_bytes(64, 64))
+    server_s3.put_object(Bucket=TENANT_BUCKET, Key="images/bad.jpg", Body=b"\xff\xd8\xff\xe0 no")
+    write_run(server_s3, "thumbnails", [[unit("t1", ["images/bad.jpg", "images/good.jpg"])]])
+
+    done = run_module(moto_endpoint, BGTASKS_MAX_FAILED_SHARE="0.25")
+
+    assert done.returncode == EXIT_TOO_MANY_FAILED
+    assert done.stderr.splitlines() == [
+        f"worker: 1 of 2 items failed, more than the allowed share 0.25 "
+        f"(s3://{RUNS_BUCKET}/runs/{RUN_ID}/results/0.json lists them)"
+    ]
+    result = get_json(server_s3, RUNS_BUCKET, f"runs/{RUN_ID}/results/0.json")
+    assert result["status"] == "FAILED"
+    assert result["tenants"][0]["failures"][0]["item"] == "images/bad.jpg"
+    # The good image was still done: its thumbnails are complete objects.
+    listing = server_s3.list_objects_v2(Bucket=TENANT_BUCKET, Prefix="thumbnails/")
+    assert len(listing["Contents"]) == 3
