@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from local_stack import build_stack, run_execution
+from bgtasks.local.sample_stack import build_stack, run_execution
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 

@@ -6,9 +6,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from local_stack import build_stack
-
 from bgtasks.local.batch_compute import read_transitions
+from bgtasks.local.sample_stack import build_stack
 from bgtasks.local.testing import RunningAws
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from local_stack import build_stack, history, run_execution
-
+from bgtasks.local.sample_stack import build_stack, history, run_execution
 from bgtasks.local.testing import RunningAws
 
 

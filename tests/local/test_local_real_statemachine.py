@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from local_stack import CHILD_SCRIPT, build_stack
 
+from bgtasks.local.sample_stack import CHILD_SCRIPT, build_stack
 from bgtasks.local.testing import RunningAws
 
 TEMPLATE = Path(__file__).parents[2] / "statemachines" / "background-task.asl.json"

@@ -6,9 +6,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from local_stack import lambda_zip
 from terraform_run import terraform_for
 
+from bgtasks.local.sample_stack import lambda_zip
 from bgtasks.local.testing import RunningAws
 
 STACK = Path(__file__).parent / "tf_stack"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-from local_stack import build_stack
 
 from bgtasks.local.batch_jobs import is_worker_image, repository_name
+from bgtasks.local.sample_stack import build_stack
 
 
 @pytest.mark.parametrize(

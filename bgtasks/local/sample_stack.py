@@ -1,4 +1,4 @@
-"""A small background-task stack built with boto3 against the embedded AWS, for the tests.
+"""A small background-task stack built with boto3 on the embedded AWS (tests and benchmark).
 
 The same shape as `statemachines/background-task.asl.json`: plan Lambda -> Choice ->
 `batch:submitJob.sync` array job -> summary Lambda; Catch -> failure Lambda + SNS + Fail.
