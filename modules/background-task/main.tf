@@ -144,10 +144,11 @@ module "workflow" {
   }
 
   service_integrations = {
-    lambda = { function_arns = compact([module.metadata_function.function_arn]) }
+    # Lists of known length (the ARNs themselves are known only after apply).
+    lambda = { function_arns = var.create ? [module.metadata_function.function_arn] : [] }
     batch_sync = {
       job_queue_arns              = [var.job_queue_arn]
-      job_definition_arn_prefixes = compact([try(module.job_definition.job_definition_arn_prefixes["worker"], "")])
+      job_definition_arn_prefixes = var.create ? [module.job_definition.job_definition_arn_prefixes["worker"]] : []
     }
   }
 

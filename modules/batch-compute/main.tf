@@ -19,13 +19,13 @@ locals {
   create_fleet_role  = local.create_legacy && var.create_spot_fleet_role && var.spot_iam_fleet_role_arn == null
   create_on_demand   = var.create && var.on_demand.enabled
 
-  registry_auth_part = var.registry_secret_arn == null ? [] : [{
+  registry_auth_part = var.registry_credentials == null ? [] : [{
     content_type = "text/x-shellscript"
     filename     = "10-registry-auth.sh"
     content = templatefile("${path.module}/templates/registry-auth.sh.tftpl", {
-      secret_arn = var.registry_secret_arn
+      secret_arn = var.registry_credentials.secret_arn
       region     = local.region
-      auth_type  = var.registry_auth_type
+      auth_type  = var.registry_credentials.auth_type
     })
   }]
   extra_parts = [for i, p in var.extra_user_data_parts : {
@@ -76,16 +76,16 @@ resource "aws_iam_role_policy_attachment" "instance_ecs" {
 }
 
 data "aws_iam_policy_document" "registry_secret" {
-  count = var.create && var.registry_secret_arn != null ? 1 : 0
+  count = var.create && var.registry_credentials != null ? 1 : 0
 
   statement {
     sid       = "ReadRegistrySecret"
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.registry_secret_arn]
+    resources = [var.registry_credentials.secret_arn]
   }
 
   dynamic "statement" {
-    for_each = var.registry_secret_kms_key_arn == null ? [] : [var.registry_secret_kms_key_arn]
+    for_each = try(var.registry_credentials.kms_key_arn, null) == null ? [] : [var.registry_credentials.kms_key_arn]
     content {
       sid       = "DecryptRegistrySecret"
       actions   = ["kms:Decrypt"]
@@ -100,7 +100,7 @@ data "aws_iam_policy_document" "registry_secret" {
 }
 
 resource "aws_iam_role_policy" "registry_secret" {
-  count = var.create && var.registry_secret_arn != null ? 1 : 0
+  count = var.create && var.registry_credentials != null ? 1 : 0
 
   name   = "registry-secret"
   role   = aws_iam_role.instance[0].id
@@ -206,7 +206,7 @@ resource "aws_launch_template" "this" {
 
   tag_specifications {
     resource_type = "volume"
-    tags          = var.tags
+    tags          = merge(var.tags, { Name = "${var.name}-batch" })
   }
 }
 
@@ -246,9 +246,12 @@ resource "aws_batch_compute_environment" "spot" {
     }
   }
 
-  update_policy {
-    terminate_jobs_on_update      = var.update_policy.terminate_jobs_on_update
-    job_execution_timeout_minutes = var.update_policy.job_execution_timeout_minutes
+  dynamic "update_policy" {
+    for_each = var.update_policy == null ? [] : [var.update_policy]
+    content {
+      terminate_jobs_on_update      = update_policy.value.terminate_jobs_on_update
+      job_execution_timeout_minutes = update_policy.value.job_execution_timeout_minutes
+    }
   }
 
   lifecycle {
@@ -347,8 +350,11 @@ resource "aws_batch_compute_environment" "on_demand" {
     }
   }
 
-  update_policy {
-    terminate_jobs_on_update      = var.update_policy.terminate_jobs_on_update
-    job_execution_timeout_minutes = var.update_policy.job_execution_timeout_minutes
+  dynamic "update_policy" {
+    for_each = var.update_policy == null ? [] : [var.update_policy]
+    content {
+      terminate_jobs_on_update      = update_policy.value.terminate_jobs_on_update
+      job_execution_timeout_minutes = update_policy.value.job_execution_timeout_minutes
+    }
   }
 }

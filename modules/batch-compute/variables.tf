@@ -47,31 +47,29 @@ variable "additional_security_group_ids" {
 
 # --- launch template -------------------------------------------------------------------------
 
-variable "registry_secret_arn" {
-  description = "Secrets Manager secret holding the private registry auth data (the JSON of `ECS_ENGINE_AUTH_DATA`). The instance reads it at boot; null leaves registry auth out."
-  type        = string
-  default     = null
+variable "registry_credentials" {
+  description = <<-EOT
+    Private registry authentication for the ECS agent (AWS Batch has no repositoryCredentials).
+    `secret_arn`: Secrets Manager secret whose string is the `ECS_ENGINE_AUTH_DATA` JSON; the
+    instance reads it at boot and its role may read that secret only. `auth_type`: `docker`
+    (auth data keyed by registry URL) or `dockercfg`. `kms_key_arn`: the secret's customer managed
+    key, if any. null leaves registry authentication out.
+  EOT
+  type = object({
+    secret_arn  = string
+    auth_type   = optional(string, "docker")
+    kms_key_arn = optional(string)
+  })
+  default = null
 
   validation {
-    condition     = var.registry_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", var.registry_secret_arn))
-    error_message = "registry_secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)."
+    condition     = var.registry_credentials == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:.+$", try(var.registry_credentials.secret_arn, "")))
+    error_message = "registry_credentials.secret_arn must be a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>)."
   }
-}
-
-variable "registry_secret_kms_key_arn" {
-  description = "KMS key that encrypts the registry secret, when it is a customer managed key (the instance role may then decrypt with it, through Secrets Manager only)."
-  type        = string
-  default     = null
-}
-
-variable "registry_auth_type" {
-  description = "ECS_ENGINE_AUTH_TYPE: `docker` (auth data keyed by registry URL) or `dockercfg` (.dockercfg format)."
-  type        = string
-  default     = "docker"
 
   validation {
-    condition     = contains(["docker", "dockercfg"], var.registry_auth_type)
-    error_message = "registry_auth_type must be docker or dockercfg (the only types the ECS agent knows)."
+    condition     = var.registry_credentials == null || contains(["docker", "dockercfg"], try(var.registry_credentials.auth_type, ""))
+    error_message = "registry_credentials.auth_type must be docker or dockercfg (the only types the ECS agent knows)."
   }
 }
 
@@ -195,7 +193,7 @@ variable "service_role_arn" {
 }
 
 variable "update_policy" {
-  description = "How in-place infrastructure updates treat running jobs (ignored with BEST_FIT, which replaces the compute environment)."
+  description = "How in-place infrastructure updates treat running jobs (ignored with BEST_FIT, which replaces the compute environment). null sends none (for emulators that do not keep it; AWS then applies its defaults)."
   type = object({
     terminate_jobs_on_update      = optional(bool, false)
     job_execution_timeout_minutes = optional(number, 30)
@@ -203,7 +201,7 @@ variable "update_policy" {
   default = {}
 
   validation {
-    condition     = var.update_policy.job_execution_timeout_minutes >= 1 && var.update_policy.job_execution_timeout_minutes <= 360
+    condition     = var.update_policy == null || (try(var.update_policy.job_execution_timeout_minutes, 30) >= 1 && try(var.update_policy.job_execution_timeout_minutes, 30) <= 360)
     error_message = "update_policy.job_execution_timeout_minutes must be 1 to 360 (the AWS Batch range)."
   }
 }

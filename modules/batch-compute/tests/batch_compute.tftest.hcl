@@ -19,10 +19,10 @@ mock_provider "aws" {
 }
 
 variables {
-  name                = "bgtasks-test"
-  vpc_id              = "vpc-0123456789abcdef0"
-  subnet_ids          = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-  registry_secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-AbCdEf"
+  name                 = "bgtasks-test"
+  vpc_id               = "vpc-0123456789abcdef0"
+  subnet_ids           = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+  registry_credentials = { secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:registry-AbCdEf" }
 }
 
 run "user_data_is_mime_multipart_with_secret_arn_and_no_credential" {
@@ -155,7 +155,7 @@ run "no_registry_secret_leaves_the_script_out" {
   command = plan
 
   variables {
-    registry_secret_arn   = null
+    registry_credentials  = null
     extra_user_data_parts = [{ content_type = "text/cloud-config", content = "#cloud-config\nruncmd: []" }]
   }
 
@@ -215,8 +215,8 @@ run "rejects_bad_secret_arn" {
   command = plan
 
   variables {
-    registry_secret_arn = "registry-password"
+    registry_credentials = { secret_arn = "registry-password" }
   }
 
-  expect_failures = [var.registry_secret_arn]
+  expect_failures = [var.registry_credentials]
 }
