@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from pathlib import Path
 
 import pytest
-from terraform_run import terraform_for
+from terraform_run import Terraform, terraform_for
 
 from bgtasks.local.sample_stack import lambda_zip
 from bgtasks.local.testing import RunningAws
+from bgtasks.terraform_env import terraform_env
 
 STACK = Path(__file__).parent / "tf_stack"
 
@@ -82,9 +84,40 @@ def test_invalid_definition_fails_apply_through_validation(embedded_aws, tmp_pat
     assert all(machine["name"] != "bgtasks-invalid-definition" for machine in machines)
 
 
+REPO = Path(__file__).parents[2]
+# envs/local reaches ../../modules and ../../statemachines: copy that layout, not just the env.
+ENV_LOCAL_TREE = ("envs/local", "modules", "statemachines", "schemas")
+
+
 @pytest.mark.skipif(
-    not (Path(__file__).parents[2] / "envs/local/versions.tf").exists(),
-    reason="envs/local is not in the tree yet",
+    not (REPO / "envs/local/versions.tf").exists(), reason="envs/local is not in the tree yet"
 )
 def test_envs_local_applies_plans_clean_and_destroys(embedded_aws, tmp_path):
-    pytest.skip("wired in once envs/local is committed (its variables decide the invocation)")
+    from bgtasks.lambda_zip import build_zip
+
+    tree = tmp_path / "tree"
+    for part in ENV_LOCAL_TREE:
+        if (REPO / part).exists():
+            shutil.copytree(
+                REPO / part,
+                tree / part,
+                ignore=shutil.ignore_patterns(
+                    ".terraform", "*.tfstate*", ".terraform.lock.hcl", "__pycache__"
+                ),
+            )
+    zip_path = tmp_path / "metadata-function.zip"
+    build_zip(REPO / "functions" / "metadata", zip_path)
+    before = set(_leftovers(embedded_aws, "bgtasks-local"))
+    terraform = Terraform(
+        tree / "envs/local",
+        terraform_env(embedded_aws.env()),
+        {"endpoint": embedded_aws.endpoint, "lambda_zip_path": str(zip_path)},
+    )
+    terraform.init()
+    try:
+        terraform.apply()
+        code, output = terraform.plan_exit_code()
+        assert code == 0, f"plan after apply is not empty:\n{output[-6000:]}"
+    finally:
+        terraform.destroy()
+    assert set(_leftovers(embedded_aws, "bgtasks-local")) <= before
