@@ -9,10 +9,9 @@ The checks skip nodes whose shape is wrong: the schema reports those.
 from __future__ import annotations
 
 import re
-from collections import deque
 from typing import Any
 
-from bgtasks.asl import arns, jsonata_check, paths
+from bgtasks.asl import arns, graph, jsonata_check, paths
 from bgtasks.asl.loading import is_placeholder
 from bgtasks.asl.problem import Problem, pointer_join
 from bgtasks.asl.timestamps import is_rfc3339
@@ -48,7 +47,6 @@ COMPARISON_OPERATORS = frozenset(
     + ["StringMatches", "BooleanEquals", "BooleanEqualsPath", "IsNull", "IsPresent",
        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"]
 )  # fmt: skip
-TERMINAL_TYPES = ("Succeed", "Fail")
 _STATES_ALL = "States.ALL"
 _VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -97,7 +95,7 @@ class _Checker:
                 dangling.add(name)
             self.state(state, state_pointer, language)
         if isinstance(start, str) and start in states:
-            self._graph(states, edges, dangling, start, pointer)
+            self.problems.extend(graph.check(states, edges, dangling, start, pointer))
 
     def _transitions(
         self, state: dict[str, Any], states: dict[str, Any], pointer: str
@@ -128,53 +126,6 @@ class _Checker:
                     target_pointer, f"transition to a state that does not exist here: {target!r}"
                 )
         return found, has_dangling
-
-    def _graph(
-        self,
-        states: dict[str, Any],
-        edges: dict[str, list[str]],
-        dangling: set[str],
-        start: str,
-        pointer: str,
-    ) -> None:
-        reachable = {start}
-        queue = deque([start])
-        while queue:
-            for target in edges.get(queue.popleft(), []):
-                if target not in reachable:
-                    reachable.add(target)
-                    queue.append(target)
-        for name in states:
-            if name not in reachable:
-                self.report(
-                    pointer_join(pointer, "States", name), "state is unreachable from StartAt"
-                )
-        # Which states can reach a terminal state (End: true, Succeed, Fail)?
-        incoming: dict[str, list[str]] = {name: [] for name in states}
-        for source, targets in edges.items():
-            for target in targets:
-                incoming[target].append(source)
-        finishing = {
-            name
-            for name, state in states.items()
-            if isinstance(state, dict)
-            and (state.get("End") is True or state.get("Type") in TERMINAL_TYPES)
-        } | dangling
-        queue = deque(finishing)
-        while queue:
-            for source in incoming.get(queue.popleft(), []):
-                if source not in finishing:
-                    finishing.add(source)
-                    queue.append(source)
-        if not finishing:
-            self.report(pointer_join(pointer, "States"), "no terminal state (End, Succeed or Fail)")
-            return
-        for name in states:
-            if name in reachable and name not in finishing:
-                self.report(
-                    pointer_join(pointer, "States", name),
-                    "no terminal state is reachable from here",
-                )
 
     # --- one state ---------------------------------------------------------------------------
     def state(self, state: dict[str, Any], pointer: str, language: str) -> None:
