@@ -22,8 +22,6 @@ MAX_DEFINITION_BYTES = 1024 * 1024
 PLACEHOLDER_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
 PLACEHOLDER = re.compile(r"\$\{(" + PLACEHOLDER_NAME + r")\}")
 WHOLE_PLACEHOLDER = re.compile(r"\$\{" + PLACEHOLDER_NAME + r"\}")
-# A JSON string literal, or a bare placeholder outside any string.
-_STRING_OR_BARE_PLACEHOLDER = re.compile(r'"(?:[^"\\]|\\.)*"|\$\{' + PLACEHOLDER_NAME + r"\}")
 
 
 class DefinitionError(Exception):
@@ -58,16 +56,39 @@ def substitute(text: str, variables: Mapping[str, str]) -> str:
     return PLACEHOLDER.sub(fill, text)
 
 
+_SPECIAL = re.compile(r'["\\$]')
+
+
 def _quote_bare_placeholders(text: str) -> str:
-    """Turn placeholders outside string literals into strings, so the text parses as JSON."""
+    """Turn placeholders outside string literals into strings, so the text parses as JSON.
+
+    One left-to-right pass, jumping between quotes, backslashes and dollars (a regex over whole
+    string literals would be quadratic on an unterminated string full of escaped quotes, and
+    the embedded AWS validates whatever it is sent).
+    """
     if "${" not in text:
         return text
-
-    def quote(match: re.Match[str]) -> str:
-        token = match.group(0)
-        return token if token.startswith('"') else f'"{token}"'
-
-    return _STRING_OR_BARE_PLACEHOLDER.sub(quote, text)
+    parts: list[str] = []
+    copied = 0
+    in_string = False
+    found = _SPECIAL.search(text)
+    while found:
+        index = found.start()
+        char = text[index]
+        next_index = index + 1
+        if char == "\\":
+            next_index = index + 2 if in_string else index + 1
+        elif char == '"':
+            in_string = not in_string
+        elif not in_string:
+            match = WHOLE_PLACEHOLDER.match(text, index)
+            if match:
+                parts.append(text[copied:index])
+                parts.append(f'"{match.group(0)}"')
+                copied = next_index = match.end()
+        found = _SPECIAL.search(text, next_index)
+    parts.append(text[copied:])
+    return "".join(parts)
 
 
 class _DuplicateKeyRecorder:

@@ -66,3 +66,18 @@ def test_size_limit_is_one_mebibyte_of_utf8() -> None:
     over = '{"Comment": "' + "é" * (MAX_DEFINITION_BYTES // 2) + '"}'
     with pytest.raises(DefinitionError, match="1 MiB"):
         load_definition(over)
+
+
+def test_placeholder_quoting_follows_escapes() -> None:
+    text = r'{"a": "ends in a backslash \\", "b": ${n}, "c": "quote \" ${kept}", "d": [${m}]}'
+    assert load_definition(text).root == {
+        "a": "ends in a backslash \\",
+        "b": "${n}",
+        "c": 'quote " ${kept}',
+        "d": ["${m}"],
+    }
+
+
+def test_unterminated_string_with_placeholder_is_not_json() -> None:
+    found = validate_definition('{"a": ${n}, "' + '\\"' * 5000)
+    assert len(found) == 1 and "not valid JSON" in found[0].message
