@@ -19,10 +19,16 @@ def validate_definition(text: str, variables: Mapping[str, str] | None = None) -
         document = load_definition(text, variables)
     except DefinitionError as error:
         return [Problem("", str(error))]
-    semantic = semantics.check(document.root)
+    try:
+        semantic = semantics.check(document.root)
+        structural = schema.check(document.root)
+    except RecursionError:
+        # The checks recurse once per nesting level; json.loads stops near the same depth,
+        # so only a caller already deep in its own stack gets here.
+        return [Problem("", "definition is nested too deeply to check")]
     # Where both see a problem at one node, the semantic message is the more specific one.
     semantic_pointers = {problem.pointer for problem in semantic}
     found = set(document.duplicate_key_problems)
-    found.update(p for p in schema.check(document.root) if p.pointer not in semantic_pointers)
+    found.update(p for p in structural if p.pointer not in semantic_pointers)
     found.update(semantic)
     return sorted(found)

@@ -71,3 +71,17 @@ def test_mutated_definitions_never_raise(seed: int) -> None:
         text = json.dumps(document)
         problems = validate_definition(text)  # raising here fails the test
         assert all(isinstance(p.pointer, str) and p.message for p in problems), text
+
+
+def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+    nested: dict[str, Any] = {"StartAt": "L", "States": {"L": {"Type": "Succeed"}}}
+    for level in range(2000):
+        name = f"P{level}"
+        nested = {
+            "StartAt": name,
+            "States": {name: {"Type": "Parallel", "Branches": [nested], "End": True}},
+        }
+    text = json.dumps(nested)
+    found = validate_definition(text)
+    assert len(found) == 1 and found[0].pointer == ""
+    assert "nested too deeply" in found[0].message
