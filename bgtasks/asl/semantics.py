@@ -8,7 +8,6 @@ The checks skip nodes whose shape is wrong: the schema reports those.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from bgtasks.asl import arns, graph, jsonata_check, paths
@@ -48,7 +47,12 @@ COMPARISON_OPERATORS = frozenset(
        "IsNumeric", "IsString", "IsBoolean", "IsTimestamp"]
 )  # fmt: skip
 _STATES_ALL = "States.ALL"
-_VARIABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+MAX_VARIABLE_NAME = 80
+
+
+def _is_variable_name(name: str) -> bool:
+    """AWS: variable names are Unicode identifiers (UAX #31), at most 80 characters."""
+    return name.isidentifier() and len(name) <= MAX_VARIABLE_NAME
 
 
 class _Checker:
@@ -141,7 +145,7 @@ class _Checker:
             if field in state:
                 self.report(at(field), f"{field} is not allowed in a {language} state")
         if language == JSONPATH:
-            self._jsonpath_fields(state, pointer, kind)
+            self._jsonpath_fields(state, pointer)
         else:
             self._jsonata_fields(state, pointer)
         for field in NUMERIC_FIELDS:
@@ -170,7 +174,7 @@ class _Checker:
             if isinstance(catcher, dict):
                 self._catcher(catcher, at("Catch", index), language)
 
-    def _jsonpath_fields(self, state: dict[str, Any], pointer: str, kind: Any) -> None:
+    def _jsonpath_fields(self, state: dict[str, Any], pointer: str) -> None:
         at = lambda *tokens: pointer_join(pointer, *tokens)  # noqa: E731
         for field in ("InputPath", "OutputPath"):
             self._path(state.get(field), at(field), paths.PATH)
@@ -249,7 +253,7 @@ class _Checker:
             return
         for key in assign:
             name = key[:-2] if key.endswith(".$") else key
-            if not _VARIABLE_NAME.fullmatch(name):
+            if not _is_variable_name(name):
                 self.report(pointer_join(pointer, key), f"not a valid variable name: {name!r}")
         self._payload_template(assign, pointer)
 

@@ -340,3 +340,11 @@ def test_jsonata_item_reader_takes_arguments_not_parameters() -> None:
     assert "/States/A/ItemReader/Parameters" in pointers(text)
     reader["Arguments"] = reader.pop("Parameters")
     assert problems(machine({"A": state}, QueryLanguage="JSONata")) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"), [("count_1", True), ("größe", True), ("1st", False), ("a-b", False)]
+)
+def test_jsonpath_assign_names_are_unicode_identifiers(name: str, valid: bool) -> None:
+    text = machine({"A": {"Type": "Pass", "Assign": {name: 1}, "End": True}})
+    assert (f"/States/A/Assign/{name}" not in pointers(text)) is valid
