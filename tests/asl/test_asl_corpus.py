@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,9 @@ def test_catches_at_least_97_percent_of_invalid_definitions(verdicts: dict[str, 
     invalid = [case for case in CASES if case.expected == "invalid"]
     caught = [case for case in invalid if verdicts[case.file]]
     share = len(caught) / len(invalid)
+    missed = _disagreements(verdicts, invalid)
+    if missed:  # within target, but never silently: each one shows in the test summary
+        warnings.warn(f"invalid definitions not caught:\n{missed}", stacklevel=1)
     assert share >= INVALID_CAUGHT_TARGET, (
         f"caught {len(caught)}/{len(invalid)} ({share:.1%}) invalid definitions:\n"
         + _disagreements(verdicts, invalid)
