@@ -13,6 +13,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TextIO
 
+from botocore.exceptions import ClientError
+
+from bgtasks.demo.compat import relax_runs_bucket_policy
 from bgtasks.demo.embedded import ensure_running, forget_stale_state
 from bgtasks.demo.progress import ProgressPrinter, Snapshot, take_snapshot
 from bgtasks.demo.seed import (
@@ -25,6 +28,7 @@ from bgtasks.demo.seed import (
 from bgtasks.demo.stack import StackOutputs, local_stack
 from bgtasks.local.settings import Settings
 from bgtasks.ops.aws import AwsClients, AwsSettings, make_clients
+from bgtasks.ops.history import read_history
 from bgtasks.ops.runs import FINAL_EXECUTION_STATUSES, RunRequest, start_run
 
 DEMO_TASK = "thumbnails"
@@ -87,6 +91,11 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoResult:
         stack.apply()
         outputs = StackOutputs.from_terraform(stack.outputs())
     clients = make_clients(AwsSettings(endpoint_url=settings.endpoint, local=True))
+    for bucket in outputs.all_runs_buckets():
+        if relax_runs_bucket_policy(clients.s3, bucket):
+            out.write(
+                f"  note: removed the TLS-only policy of {bucket}: see bgtasks/demo/compat.py\n"
+            )
     with phase("seed demo tenants (generated images and URL lists)"):
         seeded = seed_demo_tenants(clients, outputs)
         for tenant in seeded:
@@ -105,6 +114,9 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoResult:
         printer.finish()
         result.status = last.execution_status
         result.chunks = last.size or 0
+        if result.status != "SUCCEEDED":
+            history = read_history(clients.stepfunctions, execution.arn)
+            out.write(f"  run {result.status}: {history.error}: {history.cause}\n")
     result.report_uri = f"s3://{outputs.runs_bucket}/runs/{execution.run_id}/report.json"
     result.report = read_report(clients, outputs.runs_bucket, execution.run_id)
     result.wall = time.monotonic() - started
@@ -141,7 +153,7 @@ def watch(
 def read_report(clients: AwsClients, bucket: str, run_id: str) -> dict[str, Any] | None:
     try:
         body = clients.s3.get_object(Bucket=bucket, Key=f"runs/{run_id}/report.json")["Body"]
-    except clients.s3.exceptions.NoSuchKey:
+    except ClientError:  # no report (nothing to do), or not readable: the line says so
         return None
     value = json.loads(body.read())
     return value if isinstance(value, dict) else None
@@ -155,8 +167,14 @@ def print_outputs(
     out.write("\nwhere to look:\n")
     out.write(f"  run report   {result.report_uri}\n")
     if result.report is not None:
-        counts = {k: v for k, v in result.report.items() if isinstance(v, int | float | str)}
-        out.write(f"               {json.dumps(counts, sort_keys=True)[:300]}\n")
+        report = result.report
+        out.write(
+            f"               {report.get('status')}: {report.get('succeeded_chunks')} of "
+            f"{report.get('size')} chunks, {report.get('items_ok')} images done, "
+            f"{report.get('items_failed')} failed, {report.get('tenants_succeeded')} tenants\n"
+        )
+    else:
+        out.write("               (no report: see bgtasks status below)\n")
     for tenant in seeded:
         if tenant.tenant.enabled and tenant.image_keys:
             out.write(f"  thumbnails   s3://{tenant.bucket}/{tenant.prefix}thumbnails/\n")

@@ -112,7 +112,9 @@ def _subscribe_queue(stack: AppliedStack) -> str:
         "Attributes"
     ]["QueueArn"]
     sns.subscribe(
-        TopicArn=stack.outputs.raw["failure_topic_arn"], Protocol="sqs", Endpoint=queue_arn
+        TopicArn=stack.outputs.raw["failure_topic_arns"]["thumbnails"],
+        Protocol="sqs",
+        Endpoint=queue_arn,
     )
     return str(queue_url)
 
