@@ -152,6 +152,8 @@ module "thumbnails" {
   tenant_bucket_names = [aws_s3_bucket.tenants.bucket]
   max_chunks          = 6
   force_destroy       = true
+  # Throwaway stack: no lifecycle rules (the provider waits ~55 s after writing them).
+  runs_retention_days = null
   log_level           = "ALL"
   # Exercised but off: the embedded AWS fires enabled schedules itself.
   schedule = { expression = "cron(0 3 * * ? *)", enabled = false }
@@ -170,5 +172,7 @@ module "sitemap" {
   tenant_bucket_names = [aws_s3_bucket.tenants.bucket]
   max_chunks          = 4
   force_destroy       = true
+  # Throwaway stack: no lifecycle rules (the provider waits ~55 s after writing them).
+  runs_retention_days = null
   log_level           = "ALL"
 }

@@ -112,7 +112,7 @@ variable "runs_bucket_name" {
 }
 
 variable "runs_retention_days" {
-  description = "Days after which runs/ objects expire."
+  description = "Days after which runs/ objects expire; null for no lifecycle rules (throwaway local stacks)."
   type        = number
   default     = 30
 }

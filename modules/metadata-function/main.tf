@@ -37,6 +37,7 @@ locals {
 # --- runs bucket: versioned, encrypted, private, TLS only, old runs expire -------------------
 
 resource "aws_s3_bucket" "runs" {
+  #checkov:skip=CKV2_AWS_61:lifecycle rules are on by default (runs_retention_days); off only for throwaway local stacks
   #checkov:skip=CKV_AWS_18:run artefacts are written only by this task's roles; CloudTrail data events are the audit trail
   #checkov:skip=CKV_AWS_144:runs are reproducible from the tenant data; cross-region replication is not worth its cost
   #checkov:skip=CKV2_AWS_62:nothing consumes object events; the state machine reads the run report directly
@@ -81,7 +82,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "runs" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "runs" {
-  count = var.create ? 1 : 0
+  count = var.create && var.runs_retention_days != null ? 1 : 0
 
   bucket = aws_s3_bucket.runs[0].id
 
@@ -99,7 +100,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "runs" {
   rule {
     id     = "tidy-versions-and-uploads"
     status = "Enabled"
-    filter {}
+    # Every object: an explicit empty prefix, which is what S3 (and moto) return for "{}"; the
+    # provider waits for the rules it reads back to equal what it wrote.
+    filter {
+      prefix = ""
+    }
     noncurrent_version_expiration {
       noncurrent_days = 7
     }

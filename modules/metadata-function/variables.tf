@@ -159,13 +159,13 @@ variable "runs_bucket_name" {
 }
 
 variable "runs_retention_days" {
-  description = "Days after which objects under runs/ expire (per-tenant state/ is kept)."
+  description = "Days after which objects under runs/ expire (per-tenant state/ is kept); old versions and unfinished uploads are cleaned up too. null makes no lifecycle configuration (throwaway local stacks: the provider waits about a minute after writing one)."
   type        = number
   default     = 30
 
   validation {
-    condition     = var.runs_retention_days >= 1
-    error_message = "runs_retention_days must be >= 1."
+    condition     = var.runs_retention_days == null || coalesce(var.runs_retention_days, 1) >= 1
+    error_message = "runs_retention_days must be >= 1 (or null for no lifecycle rules)."
   }
 }
 

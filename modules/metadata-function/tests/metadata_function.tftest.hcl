@@ -155,3 +155,16 @@ run "rejects_max_chunks_above_the_array_limit" {
 
   expect_failures = [var.max_chunks]
 }
+
+run "null_retention_makes_no_lifecycle_configuration" {
+  command = plan
+
+  variables {
+    runs_retention_days = null
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_lifecycle_configuration.runs) == 0 && length(aws_s3_bucket.runs) == 1
+    error_message = "runs_retention_days = null leaves the lifecycle configuration out"
+  }
+}
