@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from botocore.exceptions import ClientError
 
 from bgtasks.ops.aws import AwsClients
 from bgtasks.ops.batchjobs import STATUSES, ArrayJob, load_array_job
@@ -26,6 +29,7 @@ class RunStatus:
     history: ExecutionHistory
     jobs: list[ArrayJob]
     failed_logs: dict[str, list[str]] = field(default_factory=dict)
+    report: dict[str, Any] | None = None
 
     @property
     def plan(self) -> dict[str, Any] | None:
@@ -42,6 +46,7 @@ class RunStatus:
             "error": self.history.error,
             "cause": self.history.cause,
             "plan": self.plan,
+            "report": self.report,
             "states": [
                 {
                     "name": s.name,
@@ -93,6 +98,7 @@ def collect_status(
                     clients.logs, child.log_group, stream, tail
                 )
     return RunStatus(
+        report=read_run_report(clients.s3, history.plan(), execution.run_id),
         execution=execution,
         status=str(described["status"]),
         started_at=described["startDate"],
@@ -101,6 +107,22 @@ def collect_status(
         jobs=jobs,
         failed_logs=failed_logs,
     )
+
+
+def read_run_report(s3: Any, plan: dict[str, Any] | None, run_id: str) -> dict[str, Any] | None:
+    """The run report (`runs/<run_id>/report.json` next to the chunks), if there is one.
+
+    After a redrive it says whether the run completed, while the execution stays FAILED.
+    """
+    if not plan or not str(plan.get("chunks_uri", "")).startswith("s3://"):
+        return None
+    bucket = str(plan["chunks_uri"])[5:].split("/", 1)[0]
+    try:
+        body = s3.get_object(Bucket=bucket, Key=f"runs/{run_id}/report.json")["Body"].read()
+        report = json.loads(body)
+    except (ClientError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
 
 
 def render_status(run: RunStatus) -> str:
@@ -116,6 +138,13 @@ def render_status(run: RunStatus) -> str:
         lines.append(
             f"  plan: {plan.get('size', '?')} chunks, {plan.get('tenants', '?')} tenants, "
             f"{plan.get('items', '?')} items, {plan.get('chunks_uri', '')}"
+        )
+    if run.report is not None:
+        report = run.report
+        failed = [c.get("index") for c in report.get("failed_chunks", []) if isinstance(c, dict)]
+        lines.append(
+            f"  report: {report.get('status')}, {report.get('succeeded_chunks')} of "
+            f"{report.get('size')} chunks succeeded" + (f", failed {failed}" if failed else "")
         )
     lines.append("states:")
     for state in run.history.states:
