@@ -182,9 +182,11 @@ resource "aws_launch_template" "this" {
   update_default_version = true
 
   metadata_options {
-    http_endpoint               = "enabled"
-    http_tokens                 = "required"
-    http_put_response_hop_limit = 2 # containers sit one hop behind the host
+    http_endpoint = "enabled"
+    http_tokens   = "required"
+    # 1: containers (one hop behind the host) cannot reach IMDS and the instance role; they get
+    # their job role's credentials from the ECS agent instead.
+    http_put_response_hop_limit = 1
     instance_metadata_tags      = "disabled"
   }
 

@@ -62,6 +62,10 @@ run "imdsv2_required_and_root_volume_encrypted" {
     error_message = "IMDSv2 must be required"
   }
   assert {
+    condition     = aws_launch_template.this[0].metadata_options[0].http_put_response_hop_limit == 1
+    error_message = "containers must not reach the instance's metadata (hop limit 1)"
+  }
+  assert {
     condition     = aws_launch_template.this[0].block_device_mappings[0].ebs[0].encrypted == "true"
     error_message = "the root volume must be encrypted"
   }
