@@ -154,7 +154,10 @@ module "thumbnails" {
   force_destroy       = true
   # Throwaway stack: no lifecycle rules (the provider waits ~55 s after writing them).
   runs_retention_days = null
-  log_level           = "ALL"
+  # The embedded AWS speaks plain HTTP, and moto 5.2.1 treats the TLS-only Deny as matching
+  # every request (it cannot evaluate aws:SecureTransport), so the policy would block all access.
+  enforce_tls = false
+  log_level   = "ALL"
   # Exercised but off: the embedded AWS fires enabled schedules itself.
   schedule = { expression = "cron(0 3 * * ? *)", enabled = false }
 }
@@ -174,5 +177,8 @@ module "sitemap" {
   force_destroy       = true
   # Throwaway stack: no lifecycle rules (the provider waits ~55 s after writing them).
   runs_retention_days = null
-  log_level           = "ALL"
+  # The embedded AWS speaks plain HTTP, and moto 5.2.1 treats the TLS-only Deny as matching
+  # every request (it cannot evaluate aws:SecureTransport), so the policy would block all access.
+  enforce_tls = false
+  log_level   = "ALL"
 }

@@ -26,6 +26,7 @@ module "metadata_function" {
   runs_bucket_name    = local.runs_bucket_name
   runs_retention_days = var.runs_retention_days
   force_destroy       = var.force_destroy
+  enforce_tls         = var.enforce_tls
   log_retention_days  = var.log_retention_days
   tags                = local.tags
 }

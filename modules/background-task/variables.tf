@@ -117,6 +117,12 @@ variable "runs_retention_days" {
   default     = 30
 }
 
+variable "enforce_tls" {
+  description = "Deny non-TLS requests to the runs bucket. Turn off only for emulators reached over plain HTTP (envs/local)."
+  type        = bool
+  default     = true
+}
+
 variable "force_destroy" {
   description = "Let destroy delete a non-empty runs bucket (local and test environments)."
   type        = bool

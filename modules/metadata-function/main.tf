@@ -117,7 +117,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "runs" {
 }
 
 data "aws_iam_policy_document" "runs_bucket" {
-  count = var.create ? 1 : 0
+  count = var.create && var.enforce_tls ? 1 : 0
 
   statement {
     sid       = "DenyInsecureTransport"
@@ -137,7 +137,7 @@ data "aws_iam_policy_document" "runs_bucket" {
 }
 
 resource "aws_s3_bucket_policy" "runs" {
-  count = var.create ? 1 : 0
+  count = var.create && var.enforce_tls ? 1 : 0
 
   bucket = aws_s3_bucket.runs[0].id
   policy = data.aws_iam_policy_document.runs_bucket[0].json

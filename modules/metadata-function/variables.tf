@@ -169,6 +169,12 @@ variable "runs_retention_days" {
   }
 }
 
+variable "enforce_tls" {
+  description = "Attach the bucket policy that denies requests without TLS. Turn off only for emulators reached over plain HTTP (envs/local)."
+  type        = bool
+  default     = true
+}
+
 variable "force_destroy" {
   description = "Let `terraform destroy` delete a non-empty runs bucket (local and test environments only)."
   type        = bool

@@ -168,3 +168,16 @@ run "null_retention_makes_no_lifecycle_configuration" {
     error_message = "runs_retention_days = null leaves the lifecycle configuration out"
   }
 }
+
+run "enforce_tls_false_leaves_the_bucket_policy_out" {
+  command = plan
+
+  variables {
+    enforce_tls = false
+  }
+
+  assert {
+    condition     = length(aws_s3_bucket_policy.runs) == 0 && length(aws_s3_bucket_public_access_block.runs) == 1
+    error_message = "enforce_tls = false drops only the TLS policy"
+  }
+}
