@@ -423,3 +423,53 @@ def test_bad_configuration_raises_config_error(
         event["task"] = "unknown"
     with pytest.raises(ConfigError, match=needle):
         handler(event, FakeLambdaContext())
+
+
+def test_the_cli_prints_the_plan_the_lambda_writes(
+    function_env: Callable[..., None],
+    three_tenants: dict[str, list[str]],
+    aws: Any,
+    tmp_path: Any,
+) -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    function_env(BGTASKS_WORKERS="3", BGTASKS_STARTUP_COST="2")
+    answer = handler(plan_event(), FakeLambdaContext())
+    written = [
+        [(u["tenant_id"], len(u["items"])) for u in chunk["units"]]
+        for chunk in read_chunks(aws, answer)
+    ]
+    tenants_file = tmp_path / "tenants.json"
+    tenants_file.write_text(
+        json.dumps([{"tenant_id": t, "items": keys} for t, keys in three_tenants.items()])
+    )
+    result = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "bgtasks"),
+            "chunks",
+            "plan",
+            "--tenants",
+            str(tenants_file),
+            "--chunks",
+            "100",
+            "--workers",
+            "3",
+            "--startup-cost",
+            "2",
+            "--task",
+            "thumbnails",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    printed = json.loads(result.stdout)
+    assert [[(t["tenant_id"], t["items"]) for t in c["tenants"]] for c in printed["chunks"]] == (
+        written
+    )
+    manifest = get_json(aws, "runs/run-1/chunks/manifest.json")
+    assert printed["makespan"] == manifest["planned"]["makespan"]
+    assert printed["lower_bound"] == manifest["planned"]["lower_bound"]
