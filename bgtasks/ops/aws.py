@@ -78,6 +78,9 @@ def make_clients(settings: AwsSettings) -> AwsClients:
         region = region or os.environ.get("AWS_REGION") or LOCAL_REGION
         if not os.environ.get("AWS_ACCESS_KEY_ID"):
             session_kwargs.update(LOCAL_CREDENTIALS)
+    # botocore reads AWS_DEFAULT_REGION but not AWS_REGION, which the other AWS SDKs and the
+    # CLI v2 use; honour both, AWS_REGION first as they do.
+    region = region or os.environ.get("AWS_REGION") or None
     if region:
         session_kwargs["region_name"] = region
     session = boto3.Session(**session_kwargs)
