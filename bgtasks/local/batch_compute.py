@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import signal
 import subprocess
 import threading
 import time
@@ -28,10 +30,8 @@ from bgtasks.local.shims.shape import expect_function, is_patched, mark_patched
 NAME = "batch_compute"
 _POLL_SECONDS = 0.1
 _REGISTER_WAIT_SECONDS = 2.0
+_STOP_GRACE_SECONDS = 5.0
 TERMINAL = ("SUCCEEDED", "FAILED")
-MULTI_NODE_REFUSED = (
-    "The embedded AWS does not run multi-node parallel jobs; run this job definition on AWS"
-)
 DEPENDENCY_FAILED = "Dependent Job failed"
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
 
@@ -67,6 +67,58 @@ def read_transitions(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
+class _StartFailure(Exception):
+    """A container could not be started; the attempt fails with `reason`."""
+
+    def __init__(self, reason: str, stream: str, retryable: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.stream = stream
+        self.retryable = retryable
+
+
+class _NodeRun:
+    """One running container process (a job's, or one node's) and its collected output."""
+
+    def __init__(
+        self, is_main: bool, process: subprocess.Popen[str], log_group: str, stream: str
+    ) -> None:
+        self.is_main = is_main
+        self.process = process
+        self.log_group = log_group
+        self.stream = stream
+        self.output: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        self.output.extend(self.process.stdout or [])
+
+    def kill(self) -> None:
+        """SIGKILL the container's whole process group (it runs in a session of its own)."""
+        _signal_group(self.process, signal.SIGKILL)
+
+    def stop(self) -> None:
+        """End what still runs of the container (TERM, then KILL) and collect its output."""
+        if self.process.poll() is None:
+            _signal_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(_STOP_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+        # Children the main process left behind would hold the output pipe open.
+        _signal_group(self.process, signal.SIGKILL)
+        self.process.wait()
+        self._reader.join(5)
+
+
+def _signal_group(process: subprocess.Popen[str], signum: int) -> None:
+    try:
+        os.killpg(process.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
 class LocalBatch:
     """Runs moto Batch jobs on this host, bounded by each compute environment's maxvCpus."""
 
@@ -88,70 +140,160 @@ class LocalBatch:
 
     def _run(self, job: Any) -> None:
         if job.job_definition.type == "multinode":
-            self._finish(job, False, MULTI_NODE_REFUSED)
-            return
-        if job.job_definition.container_properties is None:
+            try:
+                batch_jobs.node_containers(job)
+            except ValueError as error:
+                self._finish(job, False, f"invalid nodeProperties: {error}")
+                return
+        elif job.job_definition.container_properties is None:
             self._finish(job, False, "The embedded AWS runs container job definitions only")
             return
+        job.bgtasks_awaits_dependencies = bool(self._dependency_ids(job))
         self._set(job, "PENDING")
         if not self._wait_for_dependencies(job):
             return
+        job.bgtasks_awaits_dependencies = False
         strategy = batch_jobs.retry_strategy(job)
+        self._set(job, "RUNNABLE")
         attempt = 1
-        while True:
-            self._set(job, "RUNNABLE")
-            outcome = self._attempt(job, attempt)
+        while self._attempt(job, attempt, strategy):
+            attempt += 1
+
+    def _attempt(self, job: Any, attempt: int, strategy: dict[str, Any]) -> bool:
+        """Run one attempt on placed capacity; True when the job goes back to RUNNABLE.
+
+        The attempt's end (SUCCEEDED, FAILED or RUNNABLE again) is recorded before its vCPUs
+        are released, and STARTING is recorded when they are taken: the transition log alone
+        then shows how many jobs held capacity at any moment.
+        """
+        vcpus = batch_jobs.job_vcpus(job)
+        try:
+            environment = self.scheduler.acquire(
+                job, vcpus, lambda: self._stopped(job), lambda: self._set(job, "STARTING")
+            )
+        except PlacementCancelled:
+            self._finish(job, False, job.job_stopped_reason or "Terminated")
+            return False
+        except PlacementError as error:
+            self._finish(job, False, str(error))
+            return False
+        try:
+            outcome = self._execute(job, attempt, environment)
             if outcome is None:
-                return  # finished (cancelled or refused) inside the attempt
+                return False  # finished (terminated) inside the attempt
             exit_code, status_reason, reason, retryable = outcome
             if exit_code == 0:
                 self._finish(job, True, None)
-                return
+                return False
             if retryable and batch_jobs.should_retry(
                 strategy, attempt, exit_code, status_reason, reason
             ):
-                attempt += 1
-                continue
+                self._set(job, "RUNNABLE")
+                return True
             self._finish(job, False, status_reason)
-            return
-
-    def _attempt(self, job: Any, attempt: int) -> tuple[int | None, str, str, bool] | None:
-        vcpus = batch_jobs.job_vcpus(job)
-        order = job.job_created_at.timestamp()
-        try:
-            environment = self.scheduler.acquire(job, vcpus, order, lambda: self._stopped(job))
-        except PlacementCancelled:
-            self._finish(job, False, job.job_stopped_reason or "Terminated")
-            return None
-        except PlacementError as error:
-            self._finish(job, False, str(error))
-            return None
-        try:
-            return self._execute(job, attempt, environment)
+            return False
         finally:
             self.scheduler.release(environment, vcpus)
 
     def _execute(
         self, job: Any, attempt: int, environment: Any
     ) -> tuple[int | None, str, str, bool] | None:
-        self._set(job, "STARTING")
-        log_group, stream = batch_jobs.log_target(job)
-        job.log_stream_name = stream
-        try:
-            secrets = batch_jobs.resolve_secrets(job)
-        except Exception as error:
-            reason = f"ResourceInitializationError: unable to pull secrets: {error}"
-            self._record_attempt(job, stream, None, reason, time.time(), time.time())
-            return None, reason, reason, True
-        argv, cwd = batch_jobs.command_for(job)
-        if not argv:
-            reason = "CannotStartContainerError: the job has no command to run"
-            self._record_attempt(job, stream, None, reason, time.time(), time.time())
-            return None, reason, reason, False
-        env = batch_jobs.job_environment(job, self.settings, attempt, secrets)
-        env["AWS_BATCH_CE_NAME"] = environment.name
+        """One attempt: start the container (or every node), supervise it, record the attempt."""
         started = time.time()
         job.job_started_at = datetime.now()
+        try:
+            nodes = self._start_nodes(job, attempt, environment)
+        except _StartFailure as failure:
+            self._record_attempt(job, failure.stream, None, failure.reason, started, time.time())
+            return None, failure.reason, failure.reason, failure.retryable
+        main = next(node for node in nodes if node.is_main)
+        job.log_stream_name = main.stream
+        self._set(job, "RUNNING")
+        deadline = _deadline(job, started)
+        status_reason = ""
+        while main.process.poll() is None:
+            if self._stopped(job):
+                status_reason = job.job_stopped_reason or "Terminated"
+            elif deadline is not None and time.time() > deadline:
+                status_reason = TIMEOUT_REASON
+            if status_reason:
+                main.kill()
+            time.sleep(_POLL_SECONDS)
+        # The main node decides; the other nodes of a multi-node job end with it.
+        for node in nodes:
+            node.stop()
+            _write_log(job, node.log_group, node.stream, node.output)
+        stopped = time.time()
+        exit_code = main.process.returncode
+        if status_reason:
+            self._record_attempt(job, main.stream, exit_code, status_reason, started, stopped)
+            if self._stopped(job):
+                self._finish(job, False, status_reason)
+                return None
+            return exit_code, status_reason, status_reason, False  # timeouts are not retried
+        job.exit_code = exit_code
+        reason = "" if exit_code == 0 else "Essential container in task exited"
+        self._record_attempt(job, main.stream, exit_code, reason, started, stopped)
+        return exit_code, reason, reason, True
+
+    def _start_nodes(self, job: Any, attempt: int, environment: Any) -> list[_NodeRun]:
+        """Start the job's container, or every node of a multi-node parallel job."""
+        multinode = job.job_definition.type == "multinode"
+        containers: list[tuple[int, dict[str, Any] | None]] = (
+            list(batch_jobs.node_containers(job)) if multinode else [(0, None)]
+        )
+        main_index = batch_jobs.main_node(job) if multinode else 0
+        nodes: list[_NodeRun] = []
+        try:
+            for index, container in containers:
+                nodes.append(
+                    self._start_node(
+                        job,
+                        attempt,
+                        environment,
+                        index,
+                        container,
+                        main_index,
+                        len(containers) if multinode else 0,
+                    )
+                )
+        except _StartFailure:
+            for node in nodes:
+                node.stop()
+            raise
+        return nodes
+
+    def _start_node(
+        self,
+        job: Any,
+        attempt: int,
+        environment: Any,
+        index: int,
+        container: dict[str, Any] | None,
+        main_index: int,
+        num_nodes: int,
+    ) -> _NodeRun:
+        log_group, stream = batch_jobs.log_target(job, container)
+        argv, cwd = batch_jobs.command_for(job, container)
+        if not argv:
+            raise _StartFailure(
+                "CannotStartContainerError: the job has no command to run", stream, retryable=False
+            )
+        try:
+            secrets = batch_jobs.resolve_secrets(job, container)
+        except Exception as error:
+            raise _StartFailure(
+                f"ResourceInitializationError: unable to pull secrets: {error}", stream
+            ) from error
+        env = batch_jobs.job_environment(job, self.settings, attempt, secrets, container)
+        env["AWS_BATCH_CE_NAME"] = environment.name
+        if num_nodes:
+            env["AWS_BATCH_JOB_NODE_INDEX"] = str(index)
+            env["AWS_BATCH_JOB_MAIN_NODE_INDEX"] = str(main_index)
+            env["AWS_BATCH_JOB_NUM_NODES"] = str(num_nodes)
+            if index != main_index:
+                # Every node runs on this host: the main node's address is the loopback.
+                env["AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS"] = "127.0.0.1"
         try:
             process = subprocess.Popen(
                 argv,
@@ -162,39 +304,11 @@ class LocalBatch:
                 stdin=subprocess.DEVNULL,
                 text=True,
                 errors="replace",
+                start_new_session=True,
             )
         except OSError as error:
-            reason = f"CannotStartContainerError: {error}"
-            self._record_attempt(job, stream, None, reason, started, time.time())
-            return None, reason, reason, True
-        self._set(job, "RUNNING")
-        output: list[str] = []
-        reader = threading.Thread(target=lambda: output.extend(process.stdout or []), daemon=True)
-        reader.start()
-        deadline = _deadline(job, started)
-        status_reason = ""
-        while process.poll() is None:
-            if self._stopped(job):
-                process.kill()
-                status_reason = job.job_stopped_reason or "Terminated"
-            elif deadline is not None and time.time() > deadline:
-                process.kill()
-                status_reason = TIMEOUT_REASON
-            time.sleep(_POLL_SECONDS)
-        reader.join(5)
-        stopped = time.time()
-        exit_code = process.returncode
-        _write_log(job, log_group, stream, output)
-        if status_reason:
-            self._record_attempt(job, stream, exit_code, status_reason, started, stopped)
-            if self._stopped(job):
-                self._finish(job, False, status_reason)
-                return None
-            return exit_code, status_reason, status_reason, False  # timeouts are not retried
-        job.exit_code = exit_code
-        reason = "" if exit_code == 0 else "Essential container in task exited"
-        self._record_attempt(job, stream, exit_code, reason, started, stopped)
-        return exit_code, reason, reason, True
+            raise _StartFailure(f"CannotStartContainerError: {error}", stream) from error
+        return _NodeRun(index == main_index, process, log_group, stream)
 
     # -- dependencies --------------------------------------------------------------------------
     def _wait_for_dependencies(self, job: Any) -> bool:
@@ -353,6 +467,8 @@ def install(settings: Settings) -> LocalBatch:
         # Set before the thread starts: the run waits until SubmitJob has attached its extras.
         self.bgtasks_registered = threading.Event()
         self.bgtasks_retry_strategy = None
+        self.bgtasks_awaits_dependencies = False
+        self.bgtasks_placed = False
         original_init(self, *args, **kwargs)
 
     def run(self: Any) -> None:
@@ -361,7 +477,7 @@ def install(settings: Settings) -> LocalBatch:
     def describe(self: Any) -> dict[str, Any]:
         result: dict[str, Any] = original_describe(self)
         container = result.get("container")
-        if isinstance(container, dict) and self.job_definition.type == "container":
+        if isinstance(container, dict) and self.job_definition.type in ("container", "multinode"):
             if self.exit_code is not None:
                 container["exitCode"] = self.exit_code
             if self.status == "FAILED" and self.job_stopped_reason:

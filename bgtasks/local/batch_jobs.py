@@ -34,15 +34,49 @@ def is_worker_image(image: str) -> bool:
     return repository_name(image).endswith(WORKER_REPOSITORY_SUFFIX)
 
 
-def container_property(job: Any, name: str, default: Any) -> Any:
-    """A container property, the job's override winning over the job definition."""
+def container_property(
+    job: Any, name: str, default: Any, node: dict[str, Any] | None = None
+) -> Any:
+    """A container property: the job's override over the job definition (or the node's)."""
+    if node is not None:
+        return node.get(name, default)
     overrides = job.container_overrides or {}
     if name in overrides and overrides[name] is not None:
         return overrides[name]
     return (job.job_definition.container_properties or {}).get(name, default)
 
 
+def node_containers(job: Any) -> list[tuple[int, dict[str, Any]]]:
+    """(node index, container properties) of every node of a multi-node parallel job."""
+    properties = job.job_definition.node_properties or {}
+    count = int(properties.get("numNodes") or 0)
+    nodes: dict[int, dict[str, Any]] = {}
+    for node_range in properties.get("nodeRangeProperties") or []:
+        first, _, last = str(node_range.get("targetNodes", "")).partition(":")
+        start = int(first) if first else 0
+        end = (int(last) if last else count - 1) if ":" in str(node_range["targetNodes"]) else start
+        for index in range(start, min(end, count - 1) + 1):
+            nodes[index] = node_range.get("container") or {}
+    missing = [index for index in range(count) if index not in nodes]
+    if count < 1 or missing:
+        raise ValueError(f"nodeRangeProperties cover no container for nodes {missing or [0]}")
+    return sorted(nodes.items())
+
+
+def main_node(job: Any) -> int:
+    return int((job.job_definition.node_properties or {}).get("mainNode") or 0)
+
+
+def _container_vcpus(container: dict[str, Any]) -> float:
+    for requirement in container.get("resourceRequirements") or []:
+        if requirement.get("type") == "VCPU":
+            return float(requirement["value"])
+    return float(container.get("vcpus") or 1)
+
+
 def job_vcpus(job: Any) -> float:
+    if job.job_definition.type == "multinode":
+        return sum(_container_vcpus(container) for _, container in node_containers(job))
     for requirement in (job.container_overrides or {}).get("resourceRequirements") or []:
         if requirement.get("type") == "VCPU":
             return float(requirement["value"])
@@ -50,11 +84,12 @@ def job_vcpus(job: Any) -> float:
     return float(value or 1)
 
 
-def command_for(job: Any) -> tuple[list[str], str | None]:
-    """(argv, working directory) for the job's container on this host."""
-    properties = job.job_definition.container_properties or {}
+def command_for(job: Any, node: dict[str, Any] | None = None) -> tuple[list[str], str | None]:
+    """(argv, working directory) for the job's (or node's) container on this host."""
+    properties = node if node is not None else job.job_definition.container_properties or {}
     image = str(properties.get("image", ""))
-    command = job._add_parameters_to_command(list(container_property(job, "command", []) or []))
+    command = list(container_property(job, "command", [], node) or [])
+    command = job._add_parameters_to_command(command)
     if is_worker_image(image):
         return [sys.executable, "-m", "worker", *command], str(REPO_ROOT)
     return [str(part) for part in command], None
@@ -73,11 +108,20 @@ def parent_id(job: Any) -> str | None:
 
 
 def job_environment(
-    job: Any, settings: Settings, attempt: int, secrets: dict[str, str]
+    job: Any,
+    settings: Settings,
+    attempt: int,
+    secrets: dict[str, str],
+    node: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The container environment: definition, overrides, secrets, Batch's own variables."""
-    definition_env = (job.job_definition.container_properties or {}).get("environment") or []
-    override_env = (job.container_overrides or {}).get("environment") or []
+    definition_env: list[dict[str, Any]]
+    override_env: list[dict[str, Any]]
+    if node is not None:
+        definition_env, override_env = node.get("environment") or [], []
+    else:
+        definition_env = (job.job_definition.container_properties or {}).get("environment") or []
+        override_env = (job.container_overrides or {}).get("environment") or []
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "C.UTF-8",
@@ -129,23 +173,24 @@ def _matches(rule: dict[str, Any], exit_code: int | None, status_reason: str, re
     return all(fnmatch.fnmatchcase(value, str(rule[key])) for key, value in checks if key in rule)
 
 
-def log_target(job: Any) -> tuple[str, str]:
+def log_target(job: Any, node: dict[str, Any] | None = None) -> tuple[str, str]:
     """(log group, new stream name) for one attempt, as the awslogs driver names them."""
-    log_config = (job.job_definition.container_properties or {}).get("logConfiguration") or {}
+    properties = node if node is not None else job.job_definition.container_properties or {}
+    log_config = properties.get("logConfiguration") or {}
     options = log_config.get("options") or {}
     group = options.get("awslogs-group", DEFAULT_LOG_GROUP)
     prefix = options.get("awslogs-stream-prefix", job.job_definition.name)
     return str(group), f"{prefix}/default/{uuid.uuid4().hex}"
 
 
-def resolve_secrets(job: Any) -> dict[str, str]:
+def resolve_secrets(job: Any, node: dict[str, Any] | None = None) -> dict[str, str]:
     """`secrets` of the container, read from Secrets Manager or SSM Parameter Store."""
     from moto.secretsmanager.models import secretsmanager_backends
     from moto.ssm.models import ssm_backends
 
     account, region = job.backend.account_id, job.backend.region_name
     resolved: dict[str, str] = {}
-    for secret in container_property(job, "secrets", []) or []:
+    for secret in container_property(job, "secrets", [], node) or []:
         source = str(secret["valueFrom"])
         if ":secretsmanager:" in source:
             secret_id = ":".join(source.split(":")[:7])

@@ -2,14 +2,15 @@
 
 A job that is RUNNABLE waits here until a compute environment of its queue (in the queue's
 `computeEnvironmentOrder`) has `maxvCpus` room for it. Jobs of one queue start in submission
-order: a job never overtakes an earlier RUNNABLE job of the same queue.
+order (moto's `JobQueue.jobs`, appended at SubmitJob): a job never overtakes an earlier job of
+the same queue that is RUNNABLE or not yet evaluated; jobs waiting on dependencies do not block
+(`bgtasks_awaits_dependencies`, set by the job's thread).
 """
 
 from __future__ import annotations
 
-import itertools
 import threading
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any
 
 # Without a `maxvCpus` (unmanaged environments), allow this many vCPUs at once.
@@ -25,11 +26,7 @@ class PlacementCancelled(Exception):
     """The job was terminated while it waited for capacity."""
 
 
-@dataclass
-class _Waiting:
-    key: tuple[float, int, int]
-    queue_arn: str
-    job: Any
+_NOT_YET_PLACED = ("SUBMITTED", "PENDING", "RUNNABLE")
 
 
 def max_vcpus(environment: Any) -> float:
@@ -57,13 +54,20 @@ class VcpuScheduler:
     def __init__(self) -> None:
         self._condition = threading.Condition()
         self._used: dict[str, float] = {}
-        self._waiting: list[_Waiting] = []
-        self._counter = itertools.count()
+        # Per queue: how many of its first jobs will never wait for capacity again.
+        self._settled: dict[str, int] = {}
 
-    def acquire(self, job: Any, vcpus: float, order: float, cancelled: Any) -> Any:
+    def acquire(
+        self,
+        job: Any,
+        vcpus: float,
+        cancelled: Callable[[], bool],
+        on_placed: Callable[[], None],
+    ) -> Any:
         """Block until an environment has room; return it. `cancelled()` aborts the wait.
 
-        `order` places the job in its queue (submission time, then array index).
+        `on_placed()` runs under the scheduler's lock as capacity is taken, so what it records
+        is ordered with every other placement and release.
         """
         environments = [
             e for e in ordered_environments(job.job_queue) if str(e.state).upper() == "ENABLED"
@@ -78,22 +82,22 @@ class VcpuScheduler:
                 f"job needs {vcpus:g} vCPUs; the compute environments of job queue "
                 f"{job.job_queue.name} allow at most {largest:g} (maxvCpus)"
             )
-        entry = _Waiting((order, _array_index(job), next(self._counter)), job.job_queue.arn, job)
         with self._condition:
-            self._waiting.append(entry)
+            job.bgtasks_placed = False
             try:
                 while True:
                     if cancelled():
                         raise PlacementCancelled()
-                    if self._is_first_of_queue(entry):
+                    if not self._earlier_job_waits(job):
                         for environment in environments:
                             used = self._used.get(environment.arn, 0.0)
                             if used + vcpus <= max_vcpus(environment):
                                 self._used[environment.arn] = used + vcpus
+                                job.bgtasks_placed = True
+                                on_placed()
                                 return environment
                     self._condition.wait(_WAIT_SECONDS)
             finally:
-                self._waiting.remove(entry)
                 self._condition.notify_all()
 
     def release(self, environment: Any, vcpus: float) -> None:
@@ -101,11 +105,29 @@ class VcpuScheduler:
             self._used[environment.arn] = max(0.0, self._used.get(environment.arn, 0.0) - vcpus)
             self._condition.notify_all()
 
-    def _is_first_of_queue(self, entry: _Waiting) -> bool:
-        same_queue = [other for other in self._waiting if other.queue_arn == entry.queue_arn]
-        return min(same_queue, key=lambda other: other.key) is entry
+    def _earlier_job_waits(self, job: Any) -> bool:
+        """Whether a job submitted to the same queue before `job` still waits for capacity."""
+        queue = job.job_queue
+        jobs = queue.jobs
+        start = self._settled.get(queue.arn, 0)
+        settled_so_far = True
+        for position in range(start, len(jobs)):
+            other = jobs[position]
+            if other is job:
+                return False
+            if _never_waits_again(other):
+                if settled_so_far:
+                    self._settled[queue.arn] = position + 1
+                continue
+            settled_so_far = False
+            if getattr(other, "bgtasks_awaits_dependencies", False):
+                continue
+            if other._status in _NOT_YET_PLACED and not getattr(other, "bgtasks_placed", False):
+                return True
+        return False
 
 
-def _array_index(job: Any) -> int:
-    index = (job.array_properties or {}).get("index")
-    return int(index) if index is not None else -1
+def _never_waits_again(job: Any) -> bool:
+    if "size" in (job.array_properties or {}):
+        return True  # an array parent: only its children run
+    return bool(job.job_stopped or getattr(job, "bgtasks_placed", False))

@@ -157,29 +157,69 @@ def test_terminate_job_stops_a_running_job(embedded_aws):
     assert failed["statusReason"] == "stopped by the test"
 
 
-def test_multi_node_job_is_refused_with_a_reason(embedded_aws):
-    stack = build_stack(embedded_aws, max_vcpus=2)
-    batch = embedded_aws.client("batch")
+NODE_SCRIPT = (
+    'echo "node $AWS_BATCH_JOB_NODE_INDEX of $AWS_BATCH_JOB_NUM_NODES, '
+    "main $AWS_BATCH_JOB_MAIN_NODE_INDEX at "
+    '${AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS:-self}"; '
+    'if [ "$AWS_BATCH_JOB_NODE_INDEX" = 0 ]; then sleep 0.3; exit "${MAIN_EXIT:-0}"; fi; sleep 30'
+)
+
+
+def _multinode(aws: RunningAws, stack: Any, main_exit: str) -> dict[str, Any]:
+    batch = aws.client("batch")
+    container = {
+        "image": "busybox",
+        "command": ["sh", "-c", NODE_SCRIPT],
+        "environment": [{"name": "MAIN_EXIT", "value": main_exit}],
+        "resourceRequirements": [
+            {"type": "VCPU", "value": "1"},
+            {"type": "MEMORY", "value": "128"},
+        ],
+    }
     definition = batch.register_job_definition(
-        jobDefinitionName="multinode-test",
+        jobDefinitionName=f"multinode-{main_exit}",
         type="multinode",
         nodeProperties={
-            "numNodes": 2,
+            "numNodes": 3,
             "mainNode": 0,
-            "nodeRangeProperties": [
-                {
-                    "targetNodes": "0:",
-                    "container": {
-                        "image": "busybox",
-                        "command": ["true"],
-                        "vcpus": 1,
-                        "memory": 128,
-                    },
-                }
-            ],
+            "nodeRangeProperties": [{"targetNodes": "0:", "container": container}],
         },
     )["jobDefinitionArn"]
     job = batch.submit_job(jobName="mnp", jobQueue=stack.queue_arn, jobDefinition=definition)
-    failed = _wait_terminal(embedded_aws, job["jobId"])
-    assert failed["status"] == "FAILED"
-    assert "multi-node" in failed["statusReason"]
+    return _wait_terminal(aws, job["jobId"])
+
+
+def test_multi_node_job_runs_every_node_and_ends_with_the_main_node(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=4)
+    job = _multinode(embedded_aws, stack, "0")
+    assert job["status"] == "SUCCEEDED", job.get("statusReason")
+    logs = embedded_aws.client("logs")
+    streams = logs.describe_log_streams(
+        logGroupName="/aws/batch/job", logStreamNamePrefix="multinode-0/"
+    )["logStreams"]
+    lines = sorted(
+        event["message"]
+        for stream in streams
+        for event in logs.get_log_events(
+            logGroupName="/aws/batch/job", logStreamName=stream["logStreamName"]
+        )["events"]
+    )
+    assert lines == [
+        "node 0 of 3, main 0 at self",
+        "node 1 of 3, main 0 at 127.0.0.1",
+        "node 2 of 3, main 0 at 127.0.0.1",
+    ]
+
+
+def test_multi_node_job_fails_with_the_main_nodes_exit_code(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=4)
+    job = _multinode(embedded_aws, stack, "5")
+    assert job["status"] == "FAILED"
+    assert job["container"]["exitCode"] == 5
+
+
+def test_multi_node_job_larger_than_the_environment_is_refused(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    job = _multinode(embedded_aws, stack, "0")
+    assert job["status"] == "FAILED"
+    assert "needs 3 vCPUs" in job["statusReason"]
