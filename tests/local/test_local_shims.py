@@ -8,8 +8,9 @@ import sys
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
-from bgtasks.local.shims import sfn_validate_definition
+from bgtasks.local.shims import iam_policy_conditions, sfn_validate_definition
 from bgtasks.local.shims.shape import ShimShapeError, expect_function
 
 # Applying the shims patches moto process-wide: do it in a child process, so that other
@@ -180,3 +181,53 @@ def test_multinode_job_definition_describes_its_node_properties(embedded_aws):
     )
     described = batch.describe_job_definitions(jobDefinitionName="shim-mnp")["jobDefinitions"][0]
     assert described["nodeProperties"]["numNodes"] == 2
+
+
+def test_bucket_policy_conditions_decide_whether_a_statement_applies(embedded_aws):
+    s3 = embedded_aws.client("s3")
+    s3.create_bucket(Bucket="shim-policy")
+
+    def deny(sid: str, condition: dict | None) -> dict:
+        statement = {
+            "Sid": sid,
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": ["arn:aws:s3:::shim-policy", "arn:aws:s3:::shim-policy/*"],
+        }
+        if condition:
+            statement["Condition"] = condition
+        return statement
+
+    insecure = deny("DenyInsecureTransport", {"Bool": {"aws:SecureTransport": "false"}})
+    s3.put_bucket_policy(
+        Bucket="shim-policy", Policy=json.dumps({"Version": "2012-10-17", "Statement": [insecure]})
+    )
+    s3.put_object(Bucket="shim-policy", Key="k", Body=b"v")  # the condition is false here
+    assert s3.get_object(Bucket="shim-policy", Key="k")["Body"].read() == b"v"
+    secure = deny("DenySecureTransport", {"Bool": {"aws:SecureTransport": "true"}})
+    s3.put_bucket_policy(
+        Bucket="shim-policy", Policy=json.dumps({"Version": "2012-10-17", "Statement": [secure]})
+    )
+    with pytest.raises(ClientError) as denied:
+        s3.get_object(Bucket="shim-policy", Key="k")
+    assert denied.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+
+
+@pytest.mark.parametrize(
+    ("conditions", "holds"),
+    [
+        ({"Bool": {"aws:SecureTransport": "false"}}, False),
+        ({"Bool": {"aws:SecureTransport": ["true"]}}, True),
+        ({"StringLike": {"s3:prefix": "runs/*"}}, True),
+        ({"StringNotLike": {"s3:prefix": "runs/*"}}, False),
+        ({"StringEquals": {"aws:PrincipalAccount": "1"}}, False),  # key absent
+        ({"StringEqualsIfExists": {"aws:PrincipalAccount": "1"}}, True),
+        ({"Null": {"aws:PrincipalAccount": "true"}}, True),
+        ({"NumericLessThan": {"s3:max-keys": "10"}}, True),
+        ({"DateGreaterThan": {"aws:CurrentTime": "2020-01-01T00:00:00Z"}}, False),  # unknown
+    ],
+)
+def test_condition_operators(conditions, holds):
+    context = {"aws:SecureTransport": "true", "s3:prefix": "runs/1", "s3:max-keys": "5"}
+    assert iam_policy_conditions.conditions_hold(conditions, context) is holds

@@ -11,6 +11,7 @@ from types import ModuleType
 from bgtasks.local.shims import (
     batch_node_properties,
     ec2_launch_template_tags,
+    iam_policy_conditions,
     s3_lifecycle_size,
     sfn_batch_casing,
     sfn_execution_copy,
@@ -29,6 +30,7 @@ SHIMS: tuple[ModuleType, ...] = (
     s3_lifecycle_size,
     ec2_launch_template_tags,
     batch_node_properties,
+    iam_policy_conditions,
 )
 
 __all__ = ["SHIMS", "ShimShapeError", "apply_all"]
