@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bgtasks.local.launcher import LauncherError, down, status, up
+from bgtasks.local.requestlog import read_request_log, summarize
 from bgtasks.local.settings import DEFAULT_STATE_DIR, Settings, default_port
 
 
@@ -74,9 +75,12 @@ def _status(args: argparse.Namespace) -> int:
         print(f"bgtasks local status: {error}", file=sys.stderr)
         return 1
     if current.running:
+        settings = _settings(args)
         print(
             f"running on {current.endpoint} (pid {current.pid}, up {current.uptime_seconds:.0f} s)"
         )
+        records = read_request_log(settings.request_log)
+        print(f"request log {settings.request_log}: {summarize(records)}")
         return 0
     print(f"not running on {current.endpoint}")
     return 1

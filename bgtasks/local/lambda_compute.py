@@ -69,6 +69,13 @@ def function_env(function: Any, settings: Settings, request_id: str, stream: str
 
 def invoke(function: Any, event: Any, settings: Settings) -> tuple[str, bool, str]:
     """Run one invocation; returns (payload, is_error, log text) as moto's seam does."""
+    runtime = str(function.run_time or "")
+    if getattr(function, "package_type", "Zip") == "Image" or not runtime.startswith("python"):
+        message = (
+            f"the embedded AWS runs Python zip functions only, not {runtime or 'images'} "
+            f"({function.function_name})"
+        )
+        return _error("Runtime.InvalidRuntime", message), True, message
     request_id = str(uuid.uuid4())
     now = datetime.now(UTC)
     stream = f"{now:%Y/%m/%d}/[{function.version}]{request_id.replace('-', '')}"

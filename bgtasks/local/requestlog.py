@@ -92,3 +92,17 @@ def read_request_log(path: Path) -> list[dict[str, Any]]:
     if not path.exists():
         return []
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+def summarize(records: list[dict[str, Any]], top: int = 5) -> str:
+    """One line: how many requests, how many failed, and the most frequent failing actions."""
+    failing: dict[str, int] = {}
+    for record in records:
+        if int(record.get("status", 500)) >= 400:
+            key = f"{record.get('service') or '?'}:{record.get('action')} {record.get('status')}"
+            failing[key] = failing.get(key, 0) + 1
+    text = f"{len(records)} requests, {sum(failing.values())} answered 4xx/5xx"
+    if failing:
+        worst = sorted(failing.items(), key=lambda item: (-item[1], item[0]))[:top]
+        text += "; most frequent: " + ", ".join(f"{key} x{count}" for key, count in worst)
+    return text

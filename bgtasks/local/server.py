@@ -21,6 +21,8 @@ from bgtasks.local.requestlog import RequestLog, WsgiApp
 from bgtasks.local.settings import Settings, apply_moto_settings
 
 HEALTH_PATH = "/_bgtasks/health"
+# moto's API to change its config at run time: refused, the settings are fixed at start.
+MOTO_CONFIG_PATH = "/moto-api/config"
 SERVER_MODULE = "bgtasks.local.serve"
 
 
@@ -33,7 +35,9 @@ class StartupError(RuntimeError):
 
 
 class HealthEndpoint:
-    """Answers `GET /_bgtasks/health` with who we are; everything else goes to moto."""
+    """Answers `GET /_bgtasks/health` with who we are, refuses changes to moto's config at run
+    time (flipping `execute_state_machine` or `use_docker` would hide every resource), and
+    passes everything else to moto."""
 
     def __init__(self, app: WsgiApp, info: dict[str, Any]) -> None:
         self._app = app
@@ -44,6 +48,13 @@ class HealthEndpoint:
             body = json.dumps(self._info).encode()
             start_response(
                 "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+            )
+            return [body]
+        if environ.get("PATH_INFO") == MOTO_CONFIG_PATH and environ.get("REQUEST_METHOD") == "POST":
+            body = b"the embedded AWS fixes moto's settings at start; restart it to change them\n"
+            start_response(
+                "403 Forbidden",
+                [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
             )
             return [body]
         return self._app(environ, start_response)

@@ -223,3 +223,42 @@ def test_multi_node_job_larger_than_the_environment_is_refused(embedded_aws):
     job = _multinode(embedded_aws, stack, "0")
     assert job["status"] == "FAILED"
     assert "needs 3 vCPUs" in job["statusReason"]
+
+
+def test_job_gets_secrets_and_batch_variables_in_its_environment(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    secret = embedded_aws.client("secretsmanager").create_secret(
+        Name="job-secret", SecretString="s3cr3t"
+    )["ARN"]
+    batch = embedded_aws.client("batch")
+    definition = batch.register_job_definition(
+        jobDefinitionName="env-test",
+        type="container",
+        containerProperties={
+            "image": "busybox",
+            "command": [
+                "sh",
+                "-c",
+                "echo $TOKEN $AWS_BATCH_JOB_ATTEMPT $AWS_BATCH_JQ_NAME "
+                "$AWS_DEFAULT_REGION $AWS_ENDPOINT_URL $FROM_DEFINITION",
+            ],
+            "environment": [{"name": "FROM_DEFINITION", "value": "yes"}],
+            "secrets": [{"name": "TOKEN", "valueFrom": secret}],
+            "resourceRequirements": [
+                {"type": "VCPU", "value": "1"},
+                {"type": "MEMORY", "value": "128"},
+            ],
+        },
+    )["jobDefinitionArn"]
+    job_id = batch.submit_job(jobName="env", jobQueue=stack.queue_arn, jobDefinition=definition)[
+        "jobId"
+    ]
+    job = _wait_terminal(embedded_aws, job_id)
+    assert job["status"] == "SUCCEEDED", job.get("statusReason")
+    events = embedded_aws.client("logs").get_log_events(
+        logGroupName="/aws/batch/job", logStreamName=job["container"]["logStreamName"]
+    )["events"]
+    queue_name = stack.queue_arn.rsplit("/", 1)[-1]
+    assert [e["message"] for e in events] == [
+        f"s3cr3t 1 {queue_name} us-east-1 {embedded_aws.endpoint} yes"
+    ]

@@ -117,3 +117,17 @@ def test_code_is_unzipped_once_per_code_hash(embedded_aws):
     cache = embedded_aws.state_dir / "lambda-code"
     assert (cache / safe / "app" / "main.py").is_file()
     assert not [p for p in cache.iterdir() if p.name.startswith(".")]  # no staging left over
+
+
+def test_non_python_runtime_is_a_clear_function_error(embedded_aws):
+    role = embedded_aws.client("iam").create_role(RoleName="node-fn", AssumeRolePolicyDocument="{}")
+    embedded_aws.client("lambda").create_function(
+        FunctionName="node-fn",
+        Runtime="nodejs20.x",
+        Role=role["Role"]["Arn"],
+        Handler="index.handler",
+        Code={"ZipFile": b"PK\x05\x06" + b"\x00" * 18},
+    )
+    response = _invoke(embedded_aws, "node-fn", {})
+    assert response["FunctionError"]
+    assert "Python zip functions only, not nodejs20.x" in response["body"]["errorMessage"]

@@ -5,7 +5,13 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
 
 from bgtasks.local.server import free_port
 
@@ -29,8 +35,12 @@ def test_up_detach_status_second_up_and_down(tmp_path):
         assert started.returncode == 0, started.stderr
         assert f"127.0.0.1:{port}" in started.stdout
         pid = int((tmp_path / "embedded-aws.pid").read_text())
+        _describe_missing_state_machine(f"http://127.0.0.1:{port}")
         status = _local("status", port, tmp_path)
         assert status.returncode == 0 and f"pid {pid}" in status.stdout
+        # The request log makes every call moto does not answer well visible.
+        assert "1 requests, 1 answered 4xx/5xx" in status.stdout
+        assert "states:DescribeStateMachine 400" in status.stdout
         again = _local("up", port, tmp_path, "--detach")
         assert again.returncode == 0
         assert "already running" in again.stdout
@@ -42,6 +52,31 @@ def test_up_detach_status_second_up_and_down(tmp_path):
     assert _local("status", port, tmp_path).returncode == 1
     # Settings fixed at start and the shims are reported in the log's first line.
     assert (tmp_path / "embedded-aws.log").read_text().startswith("embedded AWS on")
+
+
+def _describe_missing_state_machine(endpoint: str) -> None:
+    client = boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    with pytest.raises(ClientError):
+        client.describe_state_machine(
+            stateMachineArn="arn:aws:states:us-east-1:123456789012:stateMachine:missing"
+        )
+
+
+def test_moto_config_cannot_be_changed_at_run_time(embedded_aws):
+    request = urllib.request.Request(
+        embedded_aws.endpoint + "/moto-api/config",
+        method="POST",
+        data=b'{"stepfunctions": {"execute_state_machine": false}}',
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code == 403
 
 
 def test_up_on_a_port_taken_by_something_else_is_a_clear_error(tmp_path):
