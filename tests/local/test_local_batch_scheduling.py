@@ -6,6 +6,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+import pytest
+
 from bgtasks.local.batch_compute import read_transitions
 from bgtasks.local.sample_stack import build_stack
 from bgtasks.local.testing import RunningAws
@@ -23,7 +25,8 @@ def _wait_terminal(aws: RunningAws, job_id: str, timeout: float = 60.0) -> dict[
 
 
 def _transitions(aws: RunningAws, prefixes: Iterable[str]) -> list[dict[str, Any]]:
-    assert aws.state_dir is not None, "transitions are read from a server this session started"
+    if aws.state_dir is None:
+        pytest.skip("transitions are recorded by an embedded AWS this session started")
     wanted = tuple(prefixes)
     return [
         t

@@ -8,6 +8,8 @@ import json
 import uuid
 import zipfile
 
+import pytest
+
 from bgtasks.local.testing import RunningAws
 
 SOURCE = """
@@ -109,7 +111,8 @@ def test_code_is_unzipped_once_per_code_hash(embedded_aws):
     name = _function(embedded_aws)
     _invoke(embedded_aws, name, {"n": 1})
     _invoke(embedded_aws, name, {"n": 2})
-    assert embedded_aws.state_dir is not None
+    if embedded_aws.state_dir is None:
+        pytest.skip("the code cache belongs to an embedded AWS this session started")
     sha = embedded_aws.client("lambda").get_function(FunctionName=name)["Configuration"][
         "CodeSha256"
     ]
