@@ -137,13 +137,7 @@ def job_environment(
     index = array_index(job)
     if index is not None:
         env["AWS_BATCH_JOB_ARRAY_INDEX"] = str(index)
-        env["AWS_BATCH_JOB_ARRAY_SIZE"] = str(_array_size(job))
     return env
-
-
-def _array_size(job: Any) -> int:
-    parent = job.all_jobs.get(parent_id(job) or "")
-    return len(parent._child_jobs or []) if parent is not None and parent._child_jobs else 0
 
 
 def retry_strategy(job: Any) -> dict[str, Any]:
