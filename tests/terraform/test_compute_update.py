@@ -1,0 +1,87 @@
+"""A user-data change reaches the Spot compute environment: in place by default, by replacement
+with legacy BEST_FIT (DESIGN.md §6). Planned by the real AWS provider against the embedded AWS."""
+
+from __future__ import annotations
+
+import base64
+import email
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tfrun import TerraformRun, actions_by_address
+
+from bgtasks.local.testing import RunningAws
+
+HARNESS = Path(__file__).parent / "compute_update"
+IN_PLACE_CE = "module.in_place.aws_batch_compute_environment.spot[0]"
+LEGACY_CE = "module.legacy.aws_batch_compute_environment.spot_legacy[0]"
+
+
+@pytest.fixture(scope="module")
+def applied(embedded_aws: RunningAws, tmp_path_factory: pytest.TempPathFactory) -> TerraformRun:
+    tf = TerraformRun(HARNESS, tmp_path_factory.mktemp("compute-update"), embedded_aws.env())
+    tf.init()
+    tf.apply(f"-var=endpoint={embedded_aws.endpoint}", "-var=marker=first")
+    return tf
+
+
+def _vars(embedded_aws: RunningAws, marker: str) -> list[str]:
+    return [f"-var=endpoint={embedded_aws.endpoint}", f"-var=marker={marker}"]
+
+
+@pytest.fixture(scope="module")
+def changed_plan(applied: TerraformRun, embedded_aws: RunningAws) -> tuple[int, dict[str, Any]]:
+    """The plan after the user-data part changes (planned once, asserted on by several tests)."""
+    return applied.plan_json(*_vars(embedded_aws, "second"))
+
+
+def test_unchanged_user_data_plans_no_change(
+    applied: TerraformRun, embedded_aws: RunningAws
+) -> None:
+    code, plan = applied.plan_json(*_vars(embedded_aws, "first"))
+    changed = {
+        a: x for a, x in actions_by_address(plan).items() if x != ["no-op"] and x != ["read"]
+    }
+    assert code == 0 and changed == {}
+
+
+def test_user_data_change_updates_the_default_compute_environment_in_place(
+    changed_plan: tuple[int, dict[str, Any]],
+) -> None:
+    code, plan = changed_plan
+    actions = actions_by_address(plan)
+    assert code == 2
+    assert actions["module.in_place.aws_launch_template.this[0]"] == ["update"]
+    assert actions[IN_PLACE_CE] == ["update"]
+    after = _resource_after(plan, IN_PLACE_CE)
+    assert after["compute_environment_name"] == "bgtasks-tfi-spot"
+
+
+def test_user_data_change_replaces_the_best_fit_compute_environment_before_destroying(
+    changed_plan: tuple[int, dict[str, Any]],
+) -> None:
+    _, plan = changed_plan
+    # create_before_destroy: the new environment exists before the queue lets go of the old one.
+    assert actions_by_address(plan)[LEGACY_CE] == ["create", "delete"]
+
+
+def test_planned_user_data_is_mime_multipart_with_the_callers_part(
+    changed_plan: tuple[int, dict[str, Any]],
+) -> None:
+    _, plan = changed_plan
+    after = _resource_after(plan, "module.in_place.aws_launch_template.this[0]")
+    user_data = base64.b64decode(after["user_data"]).decode()
+    message = email.message_from_string(user_data)
+    assert message.is_multipart() and message.get_content_type() == "multipart/mixed"
+    parts = [p for p in message.walk() if not p.is_multipart()]
+    assert [p.get_content_type() for p in parts] == ["text/x-shellscript"]
+    assert "second" in str(parts[0].get_payload())
+
+
+def _resource_after(plan: dict[str, Any], address: str) -> dict[str, Any]:
+    for change in plan["resource_changes"]:
+        if change["address"] == address:
+            after: dict[str, Any] = change["change"]["after"]
+            return after
+    raise AssertionError(f"{address} not in the plan")
