@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from botocore.exceptions import ClientError
@@ -124,13 +125,20 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoResult:
     return result
 
 
-def seed_demo_tenants(clients: AwsClients, outputs: StackOutputs) -> list[SeededTenant]:
-    """Seed every demo tenant into the stack's tenant bucket(s), then write the manifest."""
+def seed_demo_tenants(
+    clients: AwsClients, outputs: StackOutputs, edition: str | None = None
+) -> list[SeededTenant]:
+    """Seed every demo tenant into the stack's tenant bucket, then write the manifest.
+
+    Each call draws a new edition of the images (the time), so the run has work to do even
+    when the tenants were processed by an earlier demo.
+    """
+    edition = edition if edition is not None else datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")
     seeded = []
     for tenant in DEMO_TENANTS:
         bucket, prefix = outputs.tenant_location(tenant.tenant_id)
         ensure_private_bucket(clients.s3, bucket)
-        seeded.append(seed_tenant(clients.s3, tenant, bucket, prefix))
+        seeded.append(seed_tenant(clients.s3, tenant, bucket, prefix, edition))
     write_manifest(clients.s3, outputs.tenant_manifest_uri, seeded)
     return seeded
 

@@ -60,8 +60,13 @@ class SeededTenant:
         return entry
 
 
-def demo_image(tenant_id: str, number: int, image_format: str = "JPEG") -> bytes:
-    """A small picture (gradient sky, sun, hills) drawn from a seed; JPEG or PNG bytes."""
+def demo_image(tenant_id: str, number: int, image_format: str = "JPEG", edition: str = "") -> bytes:
+    """A picture (gradient sky, sun, hills) drawn from a seed; JPEG or PNG bytes.
+
+    `edition` is written on the picture: a new edition is new content to the planner (which
+    fingerprints its inputs), so every `make demo` has work to show; the same edition gives
+    the same bytes.
+    """
     rng = random.Random(f"{tenant_id}/{number}")
     width, height = IMAGE_SIZES[rng.randrange(len(IMAGE_SIZES))]
     # Draw small and scale up: quick, and still a real multi-megapixel image to resize.
@@ -85,7 +90,7 @@ def demo_image(tenant_id: str, number: int, image_format: str = "JPEG") -> bytes
             [(0, small[1]), (peak, base - small[1] // 3), (small[0], small[1])],
             fill=(shade // 2, shade, shade // 3),
         )
-    draw.text((4, 4), f"{tenant_id} #{number}", fill=(255, 255, 255))
+    draw.text((4, 4), f"{tenant_id} #{number} {edition}".rstrip(), fill=(255, 255, 255))
     image = image.resize((width, height), Image.Resampling.BILINEAR)
     out = io.BytesIO()
     image.save(out, format=image_format, quality=85)
@@ -106,13 +111,15 @@ def image_key(prefix: str, number: int) -> str:
     return f"{prefix}images/photo-{number:04d}.{suffix}"
 
 
-def seed_tenant(s3: Any, tenant: DemoTenant, bucket: str, prefix: str = "") -> SeededTenant:
+def seed_tenant(
+    s3: Any, tenant: DemoTenant, bucket: str, prefix: str = "", edition: str = ""
+) -> SeededTenant:
     """Write one tenant's images and URL list into `bucket` under `prefix`."""
     keys: list[str] = []
     for number in range(tenant.images):
         key = image_key(prefix, number)
         image_format = "PNG" if key.endswith(".png") else "JPEG"
-        body = demo_image(tenant.tenant_id, number, image_format)
+        body = demo_image(tenant.tenant_id, number, image_format, edition)
         content_type = "image/png" if image_format == "PNG" else "image/jpeg"
         s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
         keys.append(key)

@@ -77,3 +77,8 @@ def test_created_buckets_are_private_and_encrypted(s3: Any) -> None:
     assert all(block.values())
     rules = s3.get_bucket_encryption(Bucket="tenant-acme")["ServerSideEncryptionConfiguration"]
     assert rules["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+
+
+def test_a_new_edition_is_new_content_for_the_planner() -> None:
+    assert demo_image("acme", 1, edition="a") == demo_image("acme", 1, edition="a")
+    assert demo_image("acme", 1, edition="a") != demo_image("acme", 1, edition="b")
