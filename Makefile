@@ -99,12 +99,16 @@ demo: venv build tfconfig
 	$(BGTASKS) demo
 
 # --- real environments -----------------------------------------------------------------------
+# envs/dev and envs/prod use an S3 backend with partial configuration: envs/$(ENV)/backend.hcl
+# (git-ignored; see backend.hcl.example) supplies bucket, key and region when present.
+BACKEND_CONFIG = $(if $(wildcard envs/$(ENV)/backend.hcl),-backend-config=backend.hcl)
+
 plan: tfconfig build
-	terraform -chdir=envs/$(ENV) init -input=false
+	terraform -chdir=envs/$(ENV) init -input=false $(BACKEND_CONFIG)
 	terraform -chdir=envs/$(ENV) plan -input=false -var-file=$(ENV).tfvars
 
 apply: tfconfig build
-	terraform -chdir=envs/$(ENV) init -input=false
+	terraform -chdir=envs/$(ENV) init -input=false $(BACKEND_CONFIG)
 	terraform -chdir=envs/$(ENV) apply -input=false -var-file=$(ENV).tfvars
 
 clean:
