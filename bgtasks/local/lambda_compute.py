@@ -26,6 +26,7 @@ from bgtasks.local.shims.shape import expect_function, is_patched, mark_patched
 
 NAME = "lambda_compute"
 RUNNER = Path(__file__).with_name("lambda_runner.py")
+_LOG_RESULT_BYTES = 4096
 
 
 def code_dir(cache: Path, code_sha: str, code_zip: bytes) -> Path:
@@ -121,7 +122,8 @@ def invoke(function: Any, event: Any, settings: Settings) -> tuple[str, bool, st
         f"Billed Duration: {int(millis) + 1} ms\tMemory Size: {function.memory_size} MB\n"
     )
     _write_logs(function, stream, log_text)
-    return payload, errored, log_text
+    # Like Lambda's LogResult: the last 4 KB (it travels base64-encoded in a response header).
+    return payload, errored, log_text[-_LOG_RESULT_BYTES:]
 
 
 def _error(error_type: str, message: str) -> str:
