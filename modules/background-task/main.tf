@@ -2,7 +2,14 @@ locals {
   name             = "${var.project}-${var.env}-${var.task_name}"
   tags             = merge(var.tags, { "bgtasks:task" = var.task_name })
   runs_bucket_name = coalesce(var.runs_bucket_name, "${local.name}-runs")
-  definition_file  = coalesce(var.definition_file, "${path.module}/../../statemachines/background-task.asl.json")
+  chained          = var.chained_stages != null
+  definition_file  = coalesce(var.definition_file, "${path.module}/../../statemachines/${local.chained ? "chained-stages" : "background-task"}.asl.json")
+
+  # Stage A is the worker; stages B and C only with chained_stages.
+  stages = merge(
+    { worker = var.worker },
+    local.chained ? { stage_b = var.chained_stages.stage_b, stage_c = var.chained_stages.stage_c } : {},
+  )
 
   # arn:<partition>:batch:<region>:<account>:job-queue/<name>
   partition          = split(":", var.job_queue_arn)[1]
@@ -113,18 +120,16 @@ module "job_definition" {
   name   = local.name
   tags   = local.tags
 
-  job_definitions = {
-    worker = {
-      image           = var.worker.image
-      command         = var.worker.command
-      vcpus           = var.worker.vcpus
-      memory          = var.worker.memory
-      attempts        = var.worker.attempts
-      timeout_seconds = var.worker.timeout_seconds
-      environment     = var.worker.environment
-      job_role_arn    = try(aws_iam_role.worker[0].arn, null)
-    }
-  }
+  job_definitions = { for k, st in local.stages : k => {
+    image           = st.image
+    command         = st.command
+    vcpus           = st.vcpus
+    memory          = st.memory
+    attempts        = st.attempts
+    timeout_seconds = st.timeout_seconds
+    environment     = st.environment
+    job_role_arn    = try(aws_iam_role.worker[0].arn, null)
+  } }
 }
 
 # --- the workflow ----------------------------------------------------------------------------
@@ -136,20 +141,23 @@ module "workflow" {
   name            = local.name
   tags            = local.tags
   definition_file = local.definition_file
-  definition_variables = {
+  definition_variables = merge({
     metadata_function_arn = coalesce(module.metadata_function.function_arn, "unused")
     job_queue_arn         = var.job_queue_arn
     job_definition_arn    = coalesce(try(module.job_definition.job_definition_arns["worker"], null), "unused")
     task_name             = var.task_name
     max_chunks            = tostring(var.max_chunks)
-  }
+    }, !local.chained ? {} : {
+    stage_b_job_definition_arn = coalesce(try(module.job_definition.job_definition_arns["stage_b"], null), "unused")
+    stage_c_job_definition_arn = coalesce(try(module.job_definition.job_definition_arns["stage_c"], null), "unused")
+  })
 
   service_integrations = {
     # Lists of known length (the ARNs themselves are known only after apply).
     lambda = { function_arns = var.create ? [module.metadata_function.function_arn] : [] }
     batch_sync = {
       job_queue_arns              = [var.job_queue_arn]
-      job_definition_arn_prefixes = var.create ? [module.job_definition.job_definition_arn_prefixes["worker"]] : []
+      job_definition_arn_prefixes = var.create ? [for k in keys(local.stages) : module.job_definition.job_definition_arn_prefixes[k]] : []
     }
   }
 

@@ -12,6 +12,11 @@ output "job_definition_arn" {
   value       = try(module.job_definition.job_definition_arns["worker"], null)
 }
 
+output "job_definition_arns" {
+  description = "Job definition ARNs by stage: `worker` (stage A), and `stage_b`, `stage_c` with chained_stages."
+  value       = module.job_definition.job_definition_arns
+}
+
 output "worker_role_arn" {
   description = "ARN of the worker's job role."
   value       = try(aws_iam_role.worker[0].arn, null)

@@ -70,6 +70,31 @@ variable "worker" {
   })
 }
 
+variable "chained_stages" {
+  description = "Optional stages B and C that run after the worker (stage A) chunk by chunk, as array jobs with N_TO_N dependencies (statemachines/chained-stages.asl.json). Same shape as `worker`; null for a single stage."
+  type = object({
+    stage_b = object({
+      image           = string
+      command         = optional(list(string), [])
+      vcpus           = optional(number, 1)
+      memory          = optional(number, 2048)
+      attempts        = optional(number, 3)
+      timeout_seconds = optional(number, 3600)
+      environment     = optional(map(string), {})
+    })
+    stage_c = object({
+      image           = string
+      command         = optional(list(string), [])
+      vcpus           = optional(number, 1)
+      memory          = optional(number, 2048)
+      attempts        = optional(number, 3)
+      timeout_seconds = optional(number, 3600)
+      environment     = optional(map(string), {})
+    })
+  })
+  default = null
+}
+
 # --- planning --------------------------------------------------------------------------------
 
 variable "lambda_zip_path" {
@@ -132,7 +157,7 @@ variable "force_destroy" {
 # --- workflow --------------------------------------------------------------------------------
 
 variable "definition_file" {
-  description = "ASL template; null uses statemachines/background-task.asl.json of this repository."
+  description = "ASL template; null uses statemachines/background-task.asl.json of this repository (chained-stages.asl.json with chained_stages)."
   type        = string
   default     = null
 }

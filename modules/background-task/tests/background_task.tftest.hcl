@@ -157,3 +157,45 @@ run "a_second_task_is_one_more_module_block" {
     error_message = "each task gets its own runs bucket"
   }
 }
+
+run "renders_the_repository_background_task_state_machine" {
+  command = apply
+
+  variables {
+    definition_file = null
+  }
+
+  assert {
+    condition     = !strcontains(module.workflow.definition, "$${") && jsondecode(module.workflow.definition).StartAt == "Plan"
+    error_message = "statemachines/background-task.asl.json must render with every placeholder filled"
+  }
+  assert {
+    condition     = jsondecode(module.workflow.definition).States.RunArrayJob.Parameters.JobDefinition == output.job_definition_arn
+    error_message = "the array job must use this task's job definition"
+  }
+}
+
+run "chained_stages_render_the_chained_state_machine_with_three_job_definitions" {
+  command = apply
+
+  variables {
+    definition_file = null
+    chained_stages = {
+      stage_b = { image = "bgtasks-worker:1.0", command = ["stage", "b"] }
+      stage_c = { image = "bgtasks-worker:1.0", command = ["stage", "c"] }
+    }
+  }
+
+  assert {
+    condition     = length(output.job_definition_arns) == 3 && contains(keys(output.job_definition_arns), "stage_c")
+    error_message = "chained stages add job definitions for stages B and C"
+  }
+  assert {
+    condition     = !strcontains(module.workflow.definition, "$${") && jsondecode(module.workflow.definition).States.SubmitArrayStageB.Parameters.DependsOn[0].Type == "N_TO_N"
+    error_message = "statemachines/chained-stages.asl.json must render with every placeholder filled"
+  }
+  assert {
+    condition     = length(one([for s in module.workflow.policy_statements : s if s.sid == "SubmitBatchJobs"]).resources) == 4
+    error_message = "SubmitJob must cover the queue and all three job definitions"
+  }
+}
