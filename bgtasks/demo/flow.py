@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from bgtasks.demo.compat import relax_runs_bucket_policy
 from bgtasks.demo.embedded import ensure_running, forget_stale_state
 from bgtasks.demo.progress import ProgressPrinter, Snapshot, take_snapshot
 from bgtasks.demo.seed import (
@@ -92,11 +91,6 @@ def run_demo(options: DemoOptions, out: TextIO) -> DemoResult:
         stack.apply()
         outputs = StackOutputs.from_terraform(stack.outputs())
     clients = make_clients(AwsSettings(endpoint_url=settings.endpoint, local=True))
-    for bucket in outputs.all_runs_buckets():
-        if relax_runs_bucket_policy(clients.s3, bucket):
-            out.write(
-                f"  note: removed the TLS-only policy of {bucket}: see bgtasks/demo/compat.py\n"
-            )
     with phase("seed demo tenants (generated images and URL lists)"):
         seeded = seed_demo_tenants(clients, outputs)
         for tenant in seeded:

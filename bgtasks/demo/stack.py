@@ -58,13 +58,6 @@ class StackOutputs:
             raw=outputs,
         )
 
-    def all_runs_buckets(self) -> list[str]:
-        """Every task's runs bucket (`runs_buckets` by task), else the default task's."""
-        by_task = self.raw.get("runs_buckets")
-        if isinstance(by_task, dict) and by_task:
-            return sorted(str(b) for b in by_task.values())
-        return [self.runs_bucket]
-
     def tenant_location(self, tenant_id: str) -> tuple[str, str]:
         """Where a tenant's data lives: the tenant bucket, under `tenants/<id>/`."""
         return self.tenant_bucket, f"tenants/{tenant_id}/"

@@ -15,7 +15,6 @@ import boto3
 import pytest
 from e2e_support import AppliedStack
 
-from bgtasks.demo.compat import relax_runs_bucket_policy
 from bgtasks.demo.stack import LOCAL_ENV_DIR, StackOutputs, local_stack
 from bgtasks.local.settings import DEFAULT_REGION, FAKE_ACCESS_KEY_ID, FAKE_SECRET_ACCESS_KEY
 from bgtasks.local.testing import RunningAws, embedded_aws_fixture
@@ -41,8 +40,6 @@ def applied_stack(
     )
     clients = AwsClients.from_session(session, embedded_aws.endpoint)
     outputs = StackOutputs.from_terraform(stack.outputs())
-    for bucket in outputs.all_runs_buckets():
-        relax_runs_bucket_policy(clients.s3, bucket)  # a moto gap: see bgtasks/demo/compat.py
     applied = AppliedStack(outputs, clients, embedded_aws.endpoint)
     yield applied
     stack.destroy()
