@@ -125,7 +125,7 @@ class LocalBatch:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.scheduler = VcpuScheduler()
-        self.transitions = TransitionLog(settings.state_dir / "batch-transitions.jsonl")
+        self.transitions = TransitionLog(settings.transition_log)
         self._parent_lock = threading.Lock()
 
     # -- the job's thread ----------------------------------------------------------------------

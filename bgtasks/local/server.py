@@ -108,6 +108,10 @@ def serve(settings: Settings, on_ready: Callable[[], None] | None = None) -> Non
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     if not port_is_free(settings.host, settings.port):
         raise PortInUseError(f"port {settings.port} on {settings.host} is already in use")
+    # Each server starts with its own logs (the previous run's are kept once, as *.previous).
+    for log in (settings.request_log, settings.transition_log):
+        if log.exists():
+            log.replace(log.with_name(log.name + ".previous"))
     app, _ = build_app(settings)
     try:
         server = make_server(settings.host, settings.port, app, threaded=True)

@@ -46,6 +46,10 @@ class Settings:
         return self.state_dir / "requests.jsonl"
 
     @property
+    def transition_log(self) -> Path:
+        return self.state_dir / "batch-transitions.jsonl"
+
+    @property
     def lambda_cache(self) -> Path:
         return self.state_dir / "lambda-code"
 

@@ -50,8 +50,15 @@ def test_up_detach_status_second_up_and_down(tmp_path):
     assert stopped.returncode == 0, stopped.stderr
     assert not (tmp_path / "embedded-aws.pid").exists()
     assert _local("status", port, tmp_path).returncode == 1
-    # Settings fixed at start and the shims are reported in the log's first line.
     assert (tmp_path / "embedded-aws.log").read_text().startswith("embedded AWS on")
+    # A new server starts a new request log; the previous one is kept once.
+    restarted = _local("up", port, tmp_path, "--detach")
+    try:
+        assert restarted.returncode == 0, restarted.stderr
+        assert "0 requests" in _local("status", port, tmp_path).stdout
+        assert "DescribeStateMachine" in (tmp_path / "requests.jsonl.previous").read_text()
+    finally:
+        assert _local("down", port, tmp_path).returncode == 0
 
 
 def _describe_missing_state_machine(endpoint: str) -> None:
