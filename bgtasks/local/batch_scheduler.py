@@ -4,7 +4,8 @@ A job that is RUNNABLE waits here until a compute environment of its queue (in t
 `computeEnvironmentOrder`) has `maxvCpus` room for it. Jobs of one queue start in submission
 order (moto's `JobQueue.jobs`, appended at SubmitJob): a job never overtakes an earlier job of
 the same queue that is RUNNABLE or not yet evaluated; jobs waiting on dependencies do not block
-(`bgtasks_awaits_dependencies`, set by the job's thread).
+(`bgtasks_awaits_dependencies`, set by the job's thread). Between queues that share a compute
+environment, a waiting job of a higher-priority queue goes first.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class VcpuScheduler:
         self._used: dict[str, float] = {}
         # Per queue: how many of its first jobs will never wait for capacity again.
         self._settled: dict[str, int] = {}
+        self._waiting: dict[int, Any] = {}  # id(job) -> job, for queue priorities
 
     def acquire(
         self,
@@ -84,12 +86,15 @@ class VcpuScheduler:
             )
         with self._condition:
             job.bgtasks_placed = False
+            self._waiting[id(job)] = job
             try:
                 while True:
                     if cancelled():
                         raise PlacementCancelled()
                     if not self._earlier_job_waits(job):
                         for environment in environments:
+                            if self._outranked(job, environment):
+                                continue
                             used = self._used.get(environment.arn, 0.0)
                             if used + vcpus <= max_vcpus(environment):
                                 self._used[environment.arn] = used + vcpus
@@ -98,12 +103,24 @@ class VcpuScheduler:
                                 return environment
                     self._condition.wait(_WAIT_SECONDS)
             finally:
+                self._waiting.pop(id(job), None)
                 self._condition.notify_all()
 
     def release(self, environment: Any, vcpus: float) -> None:
         with self._condition:
             self._used[environment.arn] = max(0.0, self._used.get(environment.arn, 0.0) - vcpus)
             self._condition.notify_all()
+
+    def _outranked(self, job: Any, environment: Any) -> bool:
+        """Whether a job of a higher-priority queue also waits for `environment`."""
+        priority = _priority(job.job_queue)
+        for other in self._waiting.values():
+            queue = other.job_queue
+            if _priority(queue) > priority and any(
+                candidate.arn == environment.arn for candidate in queue.environments
+            ):
+                return True
+        return False
 
     def _earlier_job_waits(self, job: Any) -> bool:
         """Whether a job submitted to the same queue before `job` still waits for capacity."""
@@ -125,6 +142,13 @@ class VcpuScheduler:
             if other._status in _NOT_YET_PLACED and not getattr(other, "bgtasks_placed", False):
                 return True
         return False
+
+
+def _priority(queue: Any) -> int:
+    try:
+        return int(queue.priority)
+    except (TypeError, ValueError):
+        return 0
 
 
 def _never_waits_again(job: Any) -> bool:

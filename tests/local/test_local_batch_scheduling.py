@@ -265,3 +265,38 @@ def test_job_gets_secrets_and_batch_variables_in_its_environment(embedded_aws):
     assert [e["message"] for e in events] == [
         f"s3cr3t 1 {queue_name} us-east-1 {embedded_aws.endpoint} yes"
     ]
+
+
+def test_higher_priority_queue_goes_first_on_a_shared_environment(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=1)
+    batch = embedded_aws.client("batch")
+    urgent_queue = batch.create_job_queue(
+        jobQueueName=f"urgent-{stack.queue_arn.rsplit('-', 1)[-1]}",
+        state="ENABLED",
+        priority=10,
+        computeEnvironmentOrder=[{"order": 1, "computeEnvironment": stack.compute_environment_arn}],
+    )["jobQueueArn"]
+
+    def submit(queue: str, name: str, seconds: str) -> str:
+        return str(
+            batch.submit_job(
+                jobName=name,
+                jobQueue=queue,
+                jobDefinition=stack.job_definition_arn,
+                containerOverrides={"command": ["sh", "-c", f"sleep {seconds}"]},
+            )["jobId"]
+        )
+
+    blocker = submit(stack.queue_arn, "blocker", "1")
+    while batch.describe_jobs(jobs=[blocker])["jobs"][0]["status"] not in ("STARTING", "RUNNING"):
+        time.sleep(0.05)
+    routine = [submit(stack.queue_arn, "routine", "0.1") for _ in range(2)]
+    urgent = [submit(urgent_queue, "urgent", "0.1") for _ in range(2)]
+    for job_id in routine + urgent:
+        assert _wait_terminal(embedded_aws, job_id)["status"] == "SUCCEEDED"
+    starts = [
+        t["job_id"]
+        for t in _transitions(embedded_aws, routine + urgent)
+        if t["status"] == "STARTING"
+    ]
+    assert starts == urgent + routine
