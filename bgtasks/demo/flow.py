@@ -27,7 +27,7 @@ from bgtasks.demo.seed import (
 )
 from bgtasks.demo.stack import StackOutputs, local_stack
 from bgtasks.local.settings import Settings
-from bgtasks.ops.aws import AwsClients, AwsSettings, make_clients
+from bgtasks.ops.aws import LOCAL_ENDPOINT, AwsClients, AwsSettings, make_clients
 from bgtasks.ops.history import read_history
 from bgtasks.ops.runs import FINAL_EXECUTION_STATUSES, RunRequest, start_run
 
@@ -181,8 +181,9 @@ def print_outputs(
         if tenant.tenant.enabled and tenant.image_keys:
             out.write(f"  thumbnails   s3://{tenant.bucket}/{tenant.prefix}thumbnails/\n")
     out.write("  try:\n")
-    out.write(f"    .venv/bin/bgtasks status {result.run_id} --local\n")
-    out.write(f"    .venv/bin/bgtasks logs {result.run_id} --index 0 --local\n")
+    where = "--local" if endpoint == LOCAL_ENDPOINT else f"--local --endpoint-url {endpoint}"
+    out.write(f"    .venv/bin/bgtasks status {result.run_id} {where}\n")
+    out.write(f"    .venv/bin/bgtasks logs {result.run_id} --index 0 {where}\n")
     out.write(
         f"    AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test .venv/bin/aws --region us-east-1 "
         f"--endpoint-url {endpoint} s3 ls --recursive s3://{seeded[0].bucket}/{seeded[0].prefix}thumbnails/\n"
