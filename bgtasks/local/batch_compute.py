@@ -371,7 +371,8 @@ class LocalBatch:
         if parent is None:
             return
         with self._parent_lock:
-            children = [
+            # moto attaches the children to the parent only once all have started.
+            children = parent._child_jobs or [
                 job
                 for key, job in list(child.all_jobs.items())
                 if key.startswith(parent.job_id + ":")
