@@ -42,6 +42,18 @@ def bench_executions(aws: RunningAws) -> None:
     print(f"6-child execution, maxvCpus 2 (3 waves of 2): {time.perf_counter() - started:.1f} s")
 
 
+def bench_large_array(aws: RunningAws, size: int = 200) -> None:
+    """Scheduling overhead: `size` trivial children through one execution, maxvCpus 16."""
+    stack = build_stack(aws, max_vcpus=16)
+    started = time.perf_counter()
+    execution = run_execution(aws, stack, size=size, behavior="ok", timeout=600)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{size}-child execution, maxvCpus 16 ({execution['status']}): {elapsed:.1f} s, "
+        f"{elapsed / size * 1000:.0f} ms per child"
+    )
+
+
 def _terraform(workdir: Path, env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
     subprocess.run(
@@ -88,6 +100,7 @@ def main() -> None:
         try:
             aws = RunningAws(server.endpoint, server.settings.state_dir)
             bench_executions(aws)
+            bench_large_array(aws)
             bench_terraform(aws, Path(scratch))
         finally:
             server.stop()
