@@ -2,13 +2,8 @@ data "aws_partition" "current" {
   count = var.create ? 1 : 0
 }
 
-data "aws_region" "current" {
-  count = var.create ? 1 : 0
-}
-
 locals {
   partition = try(data.aws_partition.current[0].partition, "aws")
-  region    = try(data.aws_region.current[0].name, "")
 
   # AWS Batch updates a compute environment in place (new launch template version, new
   # instances) only with these strategies and the service-linked role; BEST_FIT (legacy Spot
@@ -24,8 +19,10 @@ locals {
     filename     = "10-registry-auth.sh"
     content = templatefile("${path.module}/templates/registry-auth.sh.tftpl", {
       secret_arn = var.registry_credentials.secret_arn
-      region     = local.region
-      auth_type  = var.registry_credentials.auth_type
+      # The secret's own region (arn:<partition>:secretsmanager:<region>:...), which may differ
+      # from the instances'.
+      region    = split(":", var.registry_credentials.secret_arn)[3]
+      auth_type = var.registry_credentials.auth_type
     })
   }]
   extra_parts = [for i, p in var.extra_user_data_parts : {
@@ -35,8 +32,9 @@ locals {
   }]
   user_data_parts = concat(local.registry_auth_part, local.extra_parts)
 
-  # Batch rejects user data that is not MIME multi-part, even with a single part.
-  user_data = templatefile("${path.module}/templates/user-data.mime.tftpl", {
+  # Batch rejects user data that is not MIME multi-part, even with a single part. Without any
+  # part there is no user data at all.
+  user_data = length(local.user_data_parts) == 0 ? null : templatefile("${path.module}/templates/user-data.mime.tftpl", {
     boundary = "==BGTASKS-MIME-BOUNDARY=="
     parts    = local.user_data_parts
   })
@@ -93,7 +91,7 @@ data "aws_iam_policy_document" "registry_secret" {
       condition {
         test     = "StringEquals"
         variable = "kms:ViaService"
-        values   = ["secretsmanager.${local.region}.amazonaws.com"]
+        values   = ["secretsmanager.${split(":", var.registry_credentials.secret_arn)[3]}.amazonaws.com"]
       }
     }
   }
@@ -178,7 +176,7 @@ resource "aws_launch_template" "this" {
 
   name_prefix            = "${var.name}-batch-"
   description            = "Batch compute instances of ${var.name}"
-  user_data              = base64encode(local.user_data)
+  user_data              = local.user_data == null ? null : base64encode(local.user_data)
   update_default_version = true
 
   metadata_options {

@@ -45,7 +45,7 @@ output "launch_template_latest_version" {
 
 output "user_data" {
   description = "The MIME multi-part user data (plain text; it holds the secret's ARN, never its value)."
-  value       = var.create ? local.user_data : null
+  value       = var.create ? local.user_data : null # null too when there is no part
 }
 
 # --- IAM and network -------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import email
+import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ from bgtasks.local.testing import RunningAws
 HARNESS = Path(__file__).parent / "compute_update"
 IN_PLACE_CE = "module.in_place.aws_batch_compute_environment.spot[0]"
 LEGACY_CE = "module.legacy.aws_batch_compute_environment.spot_legacy[0]"
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bgtasks-tf-registry-AbCdEf"
 
 
 @pytest.fixture(scope="module")
@@ -66,17 +69,26 @@ def test_user_data_change_replaces_the_best_fit_compute_environment_before_destr
     assert actions_by_address(plan)[LEGACY_CE] == ["create", "delete"]
 
 
-def test_planned_user_data_is_mime_multipart_with_the_callers_part(
-    changed_plan: tuple[int, dict[str, Any]],
+def test_planned_user_data_is_mime_multipart_reading_the_secret_at_boot(
+    changed_plan: tuple[int, dict[str, Any]], tmp_path: Path
 ) -> None:
     _, plan = changed_plan
     after = _resource_after(plan, "module.in_place.aws_launch_template.this[0]")
-    user_data = base64.b64decode(after["user_data"]).decode()
-    message = email.message_from_string(user_data)
+    message = email.message_from_string(base64.b64decode(after["user_data"]).decode())
     assert message.is_multipart() and message.get_content_type() == "multipart/mixed"
     parts = [p for p in message.walk() if not p.is_multipart()]
-    assert [p.get_content_type() for p in parts] == ["text/x-shellscript"]
-    assert "second" in str(parts[0].get_payload())
+    assert [p.get_content_type() for p in parts] == ["text/x-shellscript", "text/x-shellscript"]
+    registry_script, callers_part = (str(p.get_payload()) for p in parts)
+    assert "second" in callers_part
+    # The secret's ARN (and its region), never a credential: the value is read at boot.
+    assert (
+        f"secret_arn='{SECRET_ARN}'" in registry_script and "region='eu-west-1'" in registry_script
+    )
+    assert "ECS_ENGINE_AUTH_TYPE=" in registry_script and 'chmod 600 "$config"' in registry_script
+    assert not re.search(r"ECS_ENGINE_AUTH_DATA=[{'\"]", registry_script)
+    script = tmp_path / "registry-auth.sh"
+    script.write_text(registry_script)
+    assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
 
 
 def _resource_after(plan: dict[str, Any], address: str) -> dict[str, Any]:

@@ -1,9 +1,5 @@
 mock_provider "aws" {
   override_data {
-    target = data.aws_region.current
-    values = { name = "eu-west-1" }
-  }
-  override_data {
     target = data.aws_partition.current
     values = { partition = "aws" }
   }
@@ -170,6 +166,19 @@ run "no_registry_secret_leaves_the_script_out" {
   assert {
     condition     = length(aws_iam_role_policy.registry_secret) == 0
     error_message = "no secret, no secret policy"
+  }
+}
+
+run "no_part_at_all_means_no_user_data" {
+  command = plan
+
+  variables {
+    registry_credentials = null
+  }
+
+  assert {
+    condition     = output.user_data == null && aws_launch_template.this[0].user_data == null
+    error_message = "an empty multipart document is not sent"
   }
 }
 

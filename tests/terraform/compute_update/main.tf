@@ -68,6 +68,7 @@ module "in_place" {
   service_role_arn      = aws_iam_role.batch_service.arn
   extra_user_data_parts = local.extra_parts
   update_policy         = null # moto keeps none: see envs/local
+  registry_credentials  = { secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bgtasks-tf-registry-AbCdEf" }
 }
 
 module "legacy" {
