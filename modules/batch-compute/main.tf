@@ -215,11 +215,13 @@ resource "aws_launch_template" "this" {
 resource "aws_batch_compute_environment" "spot" {
   count = local.create_updatable ? 1 : 0
 
-  compute_environment_name = "${var.name}-spot"
-  type                     = "MANAGED"
-  state                    = "ENABLED"
-  service_role             = local.service_role_arn
-  tags                     = var.tags
+  # Named by prefix and built before the old one is destroyed: a replacement (a change Batch
+  # cannot apply in place) must never delete an environment a job queue still points at.
+  compute_environment_name_prefix = "${var.name}-spot-"
+  type                            = "MANAGED"
+  state                           = "ENABLED"
+  service_role                    = local.service_role_arn
+  tags                            = var.tags
 
   compute_resources {
     type                = "SPOT"
@@ -255,6 +257,8 @@ resource "aws_batch_compute_environment" "spot" {
   }
 
   lifecycle {
+    create_before_destroy = true
+
     precondition {
       condition     = var.max_vcpus >= var.min_vcpus
       error_message = "max_vcpus (${var.max_vcpus}) must be >= min_vcpus (${var.min_vcpus})."
@@ -322,11 +326,11 @@ resource "aws_batch_compute_environment" "spot_legacy" {
 resource "aws_batch_compute_environment" "on_demand" {
   count = local.create_on_demand ? 1 : 0
 
-  compute_environment_name = "${var.name}-on-demand"
-  type                     = "MANAGED"
-  state                    = "ENABLED"
-  service_role             = local.service_role_arn
-  tags                     = var.tags
+  compute_environment_name_prefix = "${var.name}-on-demand-"
+  type                            = "MANAGED"
+  state                           = "ENABLED"
+  service_role                    = local.service_role_arn
+  tags                            = var.tags
 
   compute_resources {
     type                = "EC2"
@@ -356,5 +360,9 @@ resource "aws_batch_compute_environment" "on_demand" {
       terminate_jobs_on_update      = update_policy.value.terminate_jobs_on_update
       job_execution_timeout_minutes = update_policy.value.job_execution_timeout_minutes
     }
+  }
+
+  lifecycle {
+    create_before_destroy = true
   }
 }

@@ -57,8 +57,11 @@ def test_user_data_change_updates_the_default_compute_environment_in_place(
     assert code == 2
     assert actions["module.in_place.aws_launch_template.this[0]"] == ["update"]
     assert actions[IN_PLACE_CE] == ["update"]
-    after = _resource_after(plan, IN_PLACE_CE)
-    assert after["compute_environment_name"] == "bgtasks-tfi-spot"
+    change = _change(plan, IN_PLACE_CE)
+    assert change["after"]["compute_environment_name_prefix"] == "bgtasks-tfi-spot-"
+    assert (
+        change["after"]["compute_environment_name"] == change["before"]["compute_environment_name"]
+    )
 
 
 def test_user_data_change_replaces_the_best_fit_compute_environment_before_destroying(
@@ -91,9 +94,14 @@ def test_planned_user_data_is_mime_multipart_reading_the_secret_at_boot(
     assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
 
 
-def _resource_after(plan: dict[str, Any], address: str) -> dict[str, Any]:
+def _change(plan: dict[str, Any], address: str) -> dict[str, Any]:
     for change in plan["resource_changes"]:
         if change["address"] == address:
-            after: dict[str, Any] = change["change"]["after"]
-            return after
+            found: dict[str, Any] = change["change"]
+            return found
     raise AssertionError(f"{address} not in the plan")
+
+
+def _resource_after(plan: dict[str, Any], address: str) -> dict[str, Any]:
+    after: dict[str, Any] = _change(plan, address)["after"]
+    return after

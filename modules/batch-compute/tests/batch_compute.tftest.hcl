@@ -83,6 +83,10 @@ run "default_strategy_is_spot_price_capacity_optimized_updated_in_place" {
     error_message = "the Spot environment must scale to zero"
   }
   assert {
+    condition     = aws_batch_compute_environment.spot[0].compute_environment_name_prefix == "bgtasks-test-spot-"
+    error_message = "compute environments are named by prefix, so a replacement can be built before the old one goes"
+  }
+  assert {
     condition     = length(aws_batch_compute_environment.spot[0].update_policy) == 1
     error_message = "an update_policy is needed for in-place infrastructure updates"
   }
