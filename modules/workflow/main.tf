@@ -97,6 +97,13 @@ resource "aws_sfn_state_machine" "this" {
   # Step Functions checks the role when the state machine is created (and the first execution
   # may start at once): the policy must be in place before.
   depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    precondition {
+      condition     = !(var.type == "EXPRESS" && var.service_integrations.batch_sync != null)
+      error_message = "EXPRESS state machines cannot wait for Batch jobs (.sync is STANDARD only): use type = \"STANDARD\" with batch_sync."
+    }
+  }
 }
 
 # --- schedule --------------------------------------------------------------------------------

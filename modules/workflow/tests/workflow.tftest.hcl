@@ -175,3 +175,13 @@ run "rejects_job_definition_arns_with_a_revision" {
 
   expect_failures = [var.service_integrations]
 }
+
+run "rejects_express_with_batch_sync" {
+  command = plan
+
+  variables {
+    type = "EXPRESS"
+  }
+
+  expect_failures = [aws_sfn_state_machine.this]
+}
