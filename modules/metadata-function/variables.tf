@@ -11,8 +11,8 @@ variable "name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,50}$", var.name))
-    error_message = "name must be 1-51 letters, digits, hyphens or underscores (Lambda allows 64; the role name adds a suffix)."
+    condition     = can(regex("^[A-Za-z0-9][A-Za-z0-9_-]{0,60}$", var.name))
+    error_message = "name must be 1-61 letters, digits, hyphens or underscores (the role is <name>-fn, and IAM allows 64)."
   }
 }
 
