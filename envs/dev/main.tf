@@ -48,13 +48,6 @@ module "queue" {
   }
 }
 
-check "job_queue_arn_matches" {
-  assert {
-    condition     = module.queue.job_queue_arns[local.queue_key] == local.job_queue_arn
-    error_message = "the job queue's ARN differs from the one the tasks were given (${local.job_queue_arn})"
-  }
-}
-
 # --- the tasks -------------------------------------------------------------------------------
 
 module "task" {

@@ -38,6 +38,11 @@ output "failure_topic_arns" {
 output "job_queue_arn" {
   description = "The shared job queue."
   value       = module.queue.job_queue_arns[local.queue_key]
+
+  precondition {
+    condition     = module.queue.job_queue_arns[local.queue_key] == local.job_queue_arn
+    error_message = "The job queue's ARN differs from the one the tasks were given (${local.job_queue_arn})."
+  }
 }
 
 output "tenant_manifest" {
