@@ -79,6 +79,8 @@ def up(settings: Settings, detach: bool) -> str:
             f"log {settings.log_file})"
         )
     _write_pid(settings.pid_file, os.getpid())
+    # `down` (or a service manager) stops a foreground server with SIGTERM: exit cleanly.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         serve(settings, on_ready=lambda: print(f"embedded AWS on {settings.endpoint}", flush=True))
     except (PortInUseError, ShimShapeError) as error:
@@ -112,6 +114,10 @@ def down(settings: Settings) -> str:
         os.kill(pid, signal.SIGKILL)
     settings.pid_file.unlink(missing_ok=True)
     return f"embedded AWS stopped (pid {pid})"
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _is_our_server(pid: int) -> bool:

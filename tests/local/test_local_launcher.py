@@ -109,3 +109,26 @@ def test_bad_port_is_a_usage_error(tmp_path):
     result = _local("up", 70000, tmp_path)
     assert result.returncode == 1
     assert "invalid port" in result.stderr
+
+
+def test_foreground_up_serves_until_stopped_and_cleans_up(tmp_path):
+    port = free_port()
+    process = subprocess.Popen(
+        [*BGTASKS, "local", "up", "--port", str(port), "--state-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().startswith(f"embedded AWS on http://127.0.0.1:{port}")
+        assert int((tmp_path / "embedded-aws.pid").read_text()) == process.pid
+        assert _local("status", port, tmp_path).returncode == 0
+        stopped = _local("down", port, tmp_path)
+        assert stopped.returncode == 0, stopped.stderr
+        assert process.wait(15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert not (tmp_path / "embedded-aws.pid").exists()
