@@ -47,7 +47,7 @@ def _render(variables: dict[str, str]) -> str:
     return re.sub(r"\$\{(\w+)\}", lambda match: variables[match.group(1)], text)
 
 
-def _deploy(aws: RunningAws, behavior: str) -> str:
+def _deploy(aws: RunningAws, behavior: str, chunks: int = 6) -> str:
     stack = build_stack(aws, max_vcpus=2)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
@@ -63,7 +63,7 @@ def _deploy(aws: RunningAws, behavior: str) -> str:
         Handler="stand_in.handler",
         Code={"ZipFile": buffer.getvalue()},
         Timeout=30,
-        Environment={"Variables": {"CHUNKS": "6"}},
+        Environment={"Variables": {"CHUNKS": str(chunks)}},
     )
     batch = aws.client("batch")
     definition = batch.register_job_definition(
@@ -128,3 +128,26 @@ def test_background_task_state_machine_fails_when_a_chunk_fails(embedded_aws):
     )["events"]
     failed = [e["taskFailedEventDetails"] for e in events if e["type"] == "TaskFailed"]
     assert "child 4" in json.loads(failed[0]["cause"])["StatusReason"]
+
+
+def test_background_task_state_machine_runs_one_chunk_as_a_plain_job(embedded_aws):
+    execution = _run(embedded_aws, _deploy(embedded_aws, "ok", chunks=1))
+    assert execution["status"] == "SUCCEEDED", execution
+    output = json.loads(execution["output"])
+    job = embedded_aws.client("batch").describe_jobs(jobs=[output["batch"]["JobId"]])["jobs"][0]
+    assert job["status"] == "SUCCEEDED"
+    assert "arrayProperties" not in job
+
+
+def test_background_task_state_machine_with_nothing_to_do_submits_nothing(embedded_aws):
+    execution = _run(embedded_aws, _deploy(embedded_aws, "ok", chunks=0))
+    assert execution["status"] == "SUCCEEDED", execution
+    events = embedded_aws.client("stepfunctions").get_execution_history(
+        executionArn=execution["executionArn"], maxResults=1000
+    )["events"]
+    assert not [
+        e
+        for e in events
+        if e["type"] == "TaskScheduled"
+        and e["taskScheduledEventDetails"]["resourceType"] == "batch"
+    ]
