@@ -151,3 +151,76 @@ def test_background_task_state_machine_with_nothing_to_do_submits_nothing(embedd
         if e["type"] == "TaskScheduled"
         and e["taskScheduledEventDetails"]["resourceType"] == "batch"
     ]
+
+
+CHAINED = TEMPLATE.with_name("chained-stages.asl.json")
+STAGE_SCRIPT = (
+    "i=${AWS_BATCH_JOB_ARRAY_INDEX:-0}; "
+    'if [ -n "$PREVIOUS" ] && [ ! -f "$MARKERS/$PREVIOUS-$i" ]; then '
+    'echo "stage $STAGE child $i started before $PREVIOUS-$i"; exit 9; fi; '
+    'sleep 0.$(( (3 - i % 3) )); touch "$MARKERS/$STAGE-$i"'
+)
+
+
+@pytest.mark.skipif(not CHAINED.exists(), reason="no chained-stages.asl.json yet")
+def test_chained_stages_run_each_child_after_its_own_predecessor(embedded_aws, tmp_path):
+    stack = build_stack(embedded_aws, max_vcpus=4)
+    batch = embedded_aws.client("batch")
+    suffix = uuid.uuid4().hex[:6]
+    definitions = {}
+    for stage, previous in (("a", ""), ("b", "a"), ("c", "b")):
+        definitions[stage] = batch.register_job_definition(
+            jobDefinitionName=f"chained-{stage}-{suffix}",
+            type="container",
+            containerProperties={
+                "image": "busybox",
+                "command": ["sh", "-c", STAGE_SCRIPT],
+                "environment": [
+                    {"name": "STAGE", "value": stage},
+                    {"name": "PREVIOUS", "value": previous},
+                    {"name": "MARKERS", "value": str(tmp_path)},
+                ],
+                "resourceRequirements": [
+                    {"type": "VCPU", "value": "1"},
+                    {"type": "MEMORY", "value": "128"},
+                ],
+            },
+        )["jobDefinitionArn"]
+    role = embedded_aws.client("iam").create_role(
+        RoleName=f"chained-{suffix}", AssumeRolePolicyDocument="{}"
+    )["Role"]["Arn"]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("stand_in.py", STAND_IN)
+    function = embedded_aws.client("lambda").create_function(
+        FunctionName=f"chained-{suffix}",
+        Runtime="python3.11",
+        Role=role,
+        Handler="stand_in.handler",
+        Code={"ZipFile": buffer.getvalue()},
+        Timeout=30,
+        Environment={"Variables": {"CHUNKS": "6"}},
+    )["FunctionArn"]
+    topic = embedded_aws.client("sns").create_topic(Name=f"chained-{suffix}")["TopicArn"]
+    text = re.sub(
+        r"\$\{(\w+)\}",
+        lambda match: {
+            "metadata_function_arn": function,
+            "job_queue_arn": stack.queue_arn,
+            "job_definition_arn": definitions["a"],
+            "stage_b_job_definition_arn": definitions["b"],
+            "stage_c_job_definition_arn": definitions["c"],
+            "failure_topic_arn": topic,
+            "task_name": "chained",
+            "max_chunks": "10",
+        }[match.group(1)],
+        CHAINED.read_text(),
+    )
+    machine = embedded_aws.client("stepfunctions").create_state_machine(
+        name=f"bgtasks-local-chained-{suffix}", definition=text, roleArn=role
+    )["stateMachineArn"]
+    execution = _run(embedded_aws, machine)
+    assert execution["status"] == "SUCCEEDED", execution
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        f"{stage}-{index}" for stage in "abc" for index in range(6)
+    )
