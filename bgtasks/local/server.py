@@ -144,9 +144,16 @@ def health(endpoint: str, timeout: float = 1.0) -> dict[str, Any] | None:
 
 
 def spawn(
-    settings: Settings, log_path: Path, wait_seconds: float = 60.0
+    settings: Settings,
+    log_path: Path,
+    wait_seconds: float = 60.0,
+    exit_with_parent: bool = False,
 ) -> subprocess.Popen[bytes]:
-    """Start the server in a detached subprocess and return once it answers."""
+    """Start the server in a detached subprocess and return once it answers.
+
+    `exit_with_parent`: the server stops when this process ends (for tests and benchmarks;
+    `bgtasks local up --detach` leaves it running on purpose).
+    """
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable,
@@ -158,6 +165,7 @@ def spawn(
         str(settings.port),
         "--state-dir",
         str(settings.state_dir),
+        *(["--exit-with-parent"] if exit_with_parent else []),
     ]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -195,7 +203,7 @@ class EmbeddedAws:
         return self.settings.endpoint
 
     def start(self) -> EmbeddedAws:
-        self._process = spawn(self.settings, self.settings.log_file)
+        self._process = spawn(self.settings, self.settings.log_file, exit_with_parent=True)
         return self
 
     def stop(self) -> None:

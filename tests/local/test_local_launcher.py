@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,7 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from bgtasks.local.server import free_port
+from bgtasks.local.server import free_port, health
 
 BGTASKS = [sys.executable, "-m", "bgtasks"]
 
@@ -132,3 +133,31 @@ def test_foreground_up_serves_until_stopped_and_cleans_up(tmp_path):
             process.kill()
             process.wait()
     assert not (tmp_path / "embedded-aws.pid").exists()
+
+
+def test_a_test_server_stops_when_the_process_that_started_it_dies(tmp_path):
+    starter = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\n"
+            "from pathlib import Path\n"
+            "from bgtasks.local.server import EmbeddedAws\n"
+            "aws = EmbeddedAws(Path(sys.argv[1])).start()\n"
+            "print(aws.settings.port, flush=True)\n"
+            "time.sleep(60)\n",
+            str(tmp_path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert starter.stdout is not None
+    port = int(starter.stdout.readline())
+    assert health(f"http://127.0.0.1:{port}") is not None
+    starter.kill()  # no cleanup runs in the starter: the server must notice by itself
+    starter.wait()
+    for _ in range(100):
+        if health(f"http://127.0.0.1:{port}", timeout=0.2) is None:
+            break
+        time.sleep(0.1)
+    assert health(f"http://127.0.0.1:{port}", timeout=0.2) is None
