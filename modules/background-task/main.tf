@@ -129,6 +129,8 @@ module "job_definition" {
     timeout_seconds = st.timeout_seconds
     environment     = st.environment
     job_role_arn    = try(aws_iam_role.worker[0].arn, null)
+    # The worker exits 75 for transient trouble (S3 errors), worth another attempt (worker/README.md).
+    retry_on_exit_codes = ["75"]
   } }
 }
 

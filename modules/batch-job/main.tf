@@ -42,13 +42,22 @@ resource "aws_batch_job_definition" "this" {
   retry_strategy {
     attempts = each.value.attempts
 
-    # First match wins: retry when the host went away (Spot reclaim, instance failure), exit at
-    # once on anything else, such as the application's own non-zero exit code.
+    # First match wins: retry when the host went away (Spot reclaim, instance failure) or the
+    # application exited with a code it marks as transient; exit at once on anything else, such
+    # as bad input, which no retry can mend.
     dynamic "evaluate_on_exit" {
       for_each = each.value.retry_on_status_reasons
       content {
         action           = "RETRY"
         on_status_reason = evaluate_on_exit.value
+      }
+    }
+
+    dynamic "evaluate_on_exit" {
+      for_each = each.value.retry_on_exit_codes
+      content {
+        action       = "RETRY"
+        on_exit_code = evaluate_on_exit.value
       }
     }
 

@@ -32,7 +32,8 @@ variable "job_definitions" {
     the compute environments of the queue the definition's jobs go to (`SPOT` or `EC2`).
     `secrets`: environment variable name => Secrets Manager or SSM ARN (needs `execution_role_arn`).
     `retry_on_status_reasons`: status reasons retried (host failures such as Spot reclaims,
-    `Host EC2*`); any other failure, such as an application exit code, exits at once.
+    `Host EC2*`). `retry_on_exit_codes`: exit code patterns retried (an application's "transient,
+    try again" codes, such as the worker's 75). Any other failure exits at once.
   EOT
   type = map(object({
     type                     = optional(string, "container")
@@ -47,6 +48,7 @@ variable "job_definitions" {
     execution_role_arn       = optional(string)
     attempts                 = optional(number, 3)
     retry_on_status_reasons  = optional(list(string), ["Host EC2*"])
+    retry_on_exit_codes      = optional(list(string), [])
     timeout_seconds          = optional(number, 3600)
     num_nodes                = optional(number, 2)
     main_node                = optional(number, 0)
@@ -88,8 +90,13 @@ variable "job_definitions" {
   }
 
   validation {
-    condition     = alltrue([for d in values(var.job_definitions) : length(d.retry_on_status_reasons) <= 4])
-    error_message = "retry_on_status_reasons takes at most 4 patterns (AWS Batch allows 5 evaluateOnExit rules; the last one exits on any other failure)."
+    condition     = alltrue([for d in values(var.job_definitions) : length(d.retry_on_status_reasons) + length(d.retry_on_exit_codes) <= 4])
+    error_message = "retry_on_status_reasons and retry_on_exit_codes take at most 4 patterns together (AWS Batch allows 5 evaluateOnExit rules; the last one exits on any other failure)."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for d in values(var.job_definitions) : [for c in d.retry_on_exit_codes : can(regex("^[0-9]{1,512}\\*?$", c))]]))
+    error_message = "retry_on_exit_codes entries must be digits, optionally ending in * (the AWS Batch onExitCode pattern)."
   }
 
   validation {

@@ -60,6 +60,43 @@ run "retry_strategy_retries_host_failures_and_exits_on_application_errors" {
   }
 }
 
+run "retry_strategy_retries_transient_exit_codes_before_exiting" {
+  command = plan
+
+  variables {
+    job_definitions = {
+      worker = {
+        image               = "bgtasks-worker:1.0"
+        retry_on_exit_codes = ["75"]
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_batch_job_definition.this["worker"].retry_strategy[0].evaluate_on_exit[1].action == "RETRY" && aws_batch_job_definition.this["worker"].retry_strategy[0].evaluate_on_exit[1].on_exit_code == "75"
+    error_message = "the transient exit code must be retried after host failures"
+  }
+  assert {
+    condition     = aws_batch_job_definition.this["worker"].retry_strategy[0].evaluate_on_exit[2].action == "EXIT" && aws_batch_job_definition.this["worker"].retry_strategy[0].evaluate_on_exit[2].on_reason == "*"
+    error_message = "the last rule must still exit on anything else"
+  }
+}
+
+run "rejects_exit_code_patterns_batch_would_refuse" {
+  command = plan
+
+  variables {
+    job_definitions = {
+      worker = {
+        image               = "bgtasks-worker:1.0"
+        retry_on_exit_codes = ["7x"]
+      }
+    }
+  }
+
+  expect_failures = [var.job_definitions]
+}
+
 run "multinode_on_on_demand_is_accepted" {
   command = plan
 
