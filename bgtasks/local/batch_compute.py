@@ -6,6 +6,9 @@ Dependencies: whole-job, `N_TO_N` (child i after child i of the other array job)
 `SEQUENTIAL` (child i after child i-1). `retryStrategy` with `evaluateOnExit`,
 `attemptDurationSeconds`, one CloudWatch log stream per attempt, exit codes and reasons in
 `DescribeJobs`, and an array parent whose status and `statusSummary` follow its children.
+A container killed from outside with SIGKILL stands for its host going away (a Spot reclaim):
+the attempt ends with no exit code and the status reason `Host EC2 (instance ...) terminated.`,
+as on AWS, so `evaluateOnExit` rules on `Host EC2*` retry it.
 Every transition is appended to a JSON-lines file so tests can read what happened, in order.
 """
 
@@ -34,6 +37,13 @@ _STOP_GRACE_SECONDS = 5.0
 TERMINAL = ("SUCCEEDED", "FAILED")
 DEPENDENCY_FAILED = "Dependent Job failed"
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
+# What AWS Batch reports when the instance under an attempt disappears (Spot reclaim).
+HOST_TERMINATED_REASON = "Host EC2 (instance {instance}) terminated."
+
+
+def host_terminated_reason(environment_name: str) -> str:
+    """The status reason of an attempt whose host went away, naming a stand-in instance."""
+    return HOST_TERMINATED_REASON.format(instance=f"i-local-{environment_name}")
 
 
 class TransitionLog:
@@ -231,6 +241,12 @@ class LocalBatch:
                 self._finish(job, False, status_reason)
                 return None
             return exit_code, status_reason, status_reason, False  # timeouts are not retried
+        if exit_code == -signal.SIGKILL:
+            # Killed from outside, not by us: the local stand-in for a reclaimed Spot host. AWS
+            # reports no exit code then, only the host's termination.
+            reason = host_terminated_reason(environment.name)
+            self._record_attempt(job, main.stream, None, reason, started, stopped)
+            return None, reason, reason, True
         job.exit_code = exit_code
         reason = "" if exit_code == 0 else "Essential container in task exited"
         self._record_attempt(job, main.stream, exit_code, reason, started, stopped)

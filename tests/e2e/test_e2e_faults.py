@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +52,10 @@ def test_a_killed_worker_child_still_leaves_every_output_exactly_once(
 ) -> None:
     """SIGKILL one running child mid-chunk, as a Spot reclaim would.
 
-    On AWS the reclaimed child fails with "Host EC2 ... terminated", which the job definition
-    retries. The embedded AWS reports a killed process as an ordinary container exit, which the
-    job definition does not retry: then the run fails on that chunk alone and `bgtasks redrive`
-    completes it. Either way every output must exist exactly once and the report must succeed.
+    On AWS the reclaimed child's attempt ends with "Host EC2 (instance ...) terminated." and no
+    exit code; the embedded AWS reports a container killed from outside the same way, and the
+    worker's job definition retries `Host EC2*`. The run must succeed on its own, with every
+    output present exactly once.
     """
     tenants = [DemoTenant(unique(f"kill{n}-"), images=8, urls=0) for n in range(3)]
     seeded = seed(applied_stack, tenants)
@@ -74,20 +72,10 @@ def test_a_killed_worker_child_still_leaves_every_output_exactly_once(
     history = read_history(applied_stack.clients.stepfunctions, execution.arn)
     job = load_array_job(applied_stack.clients.batch, history.batch_job_ids[0])
     killed = job.children[killed_index]
-    assert killed.attempts and killed.attempts[0].exit_code != 0  # the kill did land
-    if described["status"] != "SUCCEEDED":
-        assert job.failed_indices() == [killed_index]  # only the killed chunk failed
-        redrive = subprocess.run(
-            [sys.executable, "-m", "bgtasks", "redrive", execution.run_id, "--format", "json"],
-            env={**os.environ, **_aws_env(applied_stack)},
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert redrive.returncode == 0, redrive.stderr
-        assert json.loads(redrive.stdout)["merged_chunks"] == [killed_index]
-    else:
-        assert len(killed.attempts) >= 2  # Batch retried it
+    assert described["status"] == "SUCCEEDED", described.get("error")
+    assert len(killed.attempts) >= 2  # Batch retried the reclaimed child
+    assert killed.attempts[0].exit_code is None  # a lost host leaves no exit code
+    assert (killed.attempts[0].reason or "").startswith("Host EC2 (instance ")
 
     summary = report(applied_stack, execution.run_id)
     assert summary["status"] == "SUCCEEDED" and summary["items_failed"] == 0
@@ -95,15 +83,6 @@ def test_a_killed_worker_child_still_leaves_every_output_exactly_once(
     for tenant in seeded:
         # Keys are unique by construction; "exactly once" means no extra objects either.
         assert set(thumbnails_of(applied_stack, tenant)) == expected_thumbnails(tenant)
-
-
-def _aws_env(stack: AppliedStack) -> dict[str, str]:
-    return {
-        "AWS_ENDPOINT_URL": stack.endpoint,
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-    }
 
 
 def test_a_malformed_manifest_fails_the_run_through_its_catch_and_writes_nothing(

@@ -141,6 +141,48 @@ def test_attempt_duration_timeout_kills_the_job(embedded_aws):
     assert len(failed["attempts"]) == 1  # timeouts are not retried
 
 
+def test_killed_container_is_a_reclaimed_host_and_is_retried_by_host_rules(embedded_aws):
+    # SIGKILL from outside stands for a Spot reclaim: no exit code, AWS's "Host EC2" reason.
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    job = embedded_aws.client("batch").submit_job(
+        jobName="reclaimed",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        containerOverrides={
+            "command": ["sh", "-c", 'if [ "$AWS_BATCH_JOB_ATTEMPT" = 1 ]; then kill -9 $$; fi']
+        },
+        retryStrategy={
+            "attempts": 2,
+            "evaluateOnExit": [
+                {"onStatusReason": "Host EC2*", "action": "RETRY"},
+                {"onReason": "*", "action": "EXIT"},
+            ],
+        },
+    )["jobId"]
+    done = _wait_terminal(embedded_aws, job, timeout=20)
+    assert done["status"] == "SUCCEEDED"
+    first, second = done["attempts"]
+    assert first["statusReason"].startswith("Host EC2 (instance ")
+    assert first["statusReason"].endswith(") terminated.")
+    assert "exitCode" not in first["container"]
+    assert second["container"]["exitCode"] == 0
+
+
+def test_killed_container_without_a_host_rule_fails_with_the_host_reason(embedded_aws):
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    job = embedded_aws.client("batch").submit_job(
+        jobName="reclaimed-for-good",
+        jobQueue=stack.queue_arn,
+        jobDefinition=stack.job_definition_arn,
+        containerOverrides={"command": ["sh", "-c", "kill -9 $$"]},
+        retryStrategy={"attempts": 1},
+    )["jobId"]
+    failed = _wait_terminal(embedded_aws, job, timeout=20)
+    assert failed["status"] == "FAILED"
+    assert failed["statusReason"].startswith("Host EC2 (instance ")
+    assert len(failed["attempts"]) == 1
+
+
 def test_terminate_job_stops_a_running_job(embedded_aws):
     stack = build_stack(embedded_aws, max_vcpus=2)
     batch = embedded_aws.client("batch")
