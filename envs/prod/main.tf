@@ -69,6 +69,8 @@ module "task" {
   tenant_bucket_names = each.value.tenant_bucket_names
   max_chunks          = each.value.max_chunks
   startup_cost        = each.value.startup_cost
+  # The planner balances for the job slots of the Spot environment, the one that runs first.
+  workers = max(1, floor(var.spot_max_vcpus / each.value.vcpus))
   # Bucket names are global: the account id keeps them unique.
   runs_bucket_name = "${var.project}-${var.env}-${each.key}-runs-${local.account_id}"
   log_level        = each.value.log_level

@@ -30,6 +30,7 @@ module "metadata_function" {
   tenant_bucket_names = var.tenant_bucket_names
   max_chunks          = var.max_chunks
   startup_cost        = var.startup_cost
+  workers             = var.workers
   runs_bucket_name    = local.runs_bucket_name
   runs_retention_days = var.runs_retention_days
   force_destroy       = var.force_destroy

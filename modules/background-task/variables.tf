@@ -130,6 +130,17 @@ variable "startup_cost" {
   default     = 0
 }
 
+variable "workers" {
+  description = "Parallel workers the planner balances chunks for: the job slots of the compute environment, maxvCpus divided by the job's vCPUs. null: as many as chunks."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.workers == null || try(var.workers >= 1 && var.workers <= 10000 && floor(var.workers) == var.workers, false)
+    error_message = "workers must be null or a whole number from 1 to 10000."
+  }
+}
+
 variable "runs_bucket_name" {
   description = "Runs bucket name; null gives `<project>-<env>-<task>-runs` (pass a unique name on real AWS, where bucket names are global)."
   type        = string

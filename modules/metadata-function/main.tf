@@ -31,6 +31,8 @@ locals {
     BGTASKS_MAX_CHUNKS      = tostring(var.max_chunks)
     BGTASKS_STARTUP_COST    = tostring(var.startup_cost)
     BGTASKS_ALLOWED_BUCKETS = join(",", var.tenant_bucket_names)
+    }, var.workers == null ? {} : {
+    BGTASKS_WORKERS = tostring(var.workers)
   })
 }
 

@@ -140,6 +140,17 @@ variable "startup_cost" {
   }
 }
 
+variable "workers" {
+  description = "Parallel workers the planner balances chunks for (BGTASKS_WORKERS): the job slots of the compute environment, maxvCpus divided by the job's vCPUs. null: as many as chunks."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.workers == null || try(var.workers >= 1 && var.workers <= 10000 && floor(var.workers) == var.workers, false)
+    error_message = "workers must be null or a whole number from 1 to 10000."
+  }
+}
+
 variable "environment" {
   description = "More environment variables for the function (the BGTASKS_* ones are set by the module)."
   type        = map(string)

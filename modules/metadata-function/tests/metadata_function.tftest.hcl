@@ -60,6 +60,29 @@ run "function_deploys_the_zip_by_hash_with_the_interface_environment" {
   }
 }
 
+run "workers_reach_the_planner_when_set" {
+  command = plan
+
+  variables {
+    workers = 8
+  }
+
+  assert {
+    condition     = aws_lambda_function.this[0].environment[0].variables["BGTASKS_WORKERS"] == "8"
+    error_message = "workers must reach the function as BGTASKS_WORKERS"
+  }
+}
+
+run "rejects_a_fractional_worker_count" {
+  command = plan
+
+  variables {
+    workers = 2.5
+  }
+
+  expect_failures = [var.workers]
+}
+
 run "runs_bucket_is_versioned_encrypted_private_tls_only_with_lifecycle" {
   command = plan
 
