@@ -164,6 +164,28 @@ def test_launch_template_data_does_not_copy_the_templates_own_tags(embedded_aws)
     assert [spec["ResourceType"] for spec in data["TagSpecifications"]] == ["instance"]
 
 
+def test_launch_template_accepts_a_tag_specification_without_tags(embedded_aws):
+    # Without the shim moto answers 500 and the AWS provider retries for minutes.
+    ec2 = embedded_aws.client("ec2")
+    ec2.create_launch_template(
+        LaunchTemplateName="shim-empty-tags",
+        LaunchTemplateData={"TagSpecifications": [{"ResourceType": "volume", "Tags": []}]},
+    )
+    ec2.create_launch_template_version(
+        LaunchTemplateName="shim-empty-tags",
+        LaunchTemplateData={"TagSpecifications": [{"ResourceType": "instance", "Tags": []}]},
+    )
+    versions = ec2.describe_launch_template_versions(LaunchTemplateName="shim-empty-tags")[
+        "LaunchTemplateVersions"
+    ]
+    specs = sorted(
+        spec["ResourceType"]
+        for version in versions
+        for spec in version["LaunchTemplateData"]["TagSpecifications"]
+    )
+    assert specs == ["instance", "volume"]
+
+
 def test_multinode_job_definition_describes_its_node_properties(embedded_aws):
     batch = embedded_aws.client("batch")
     nodes = {

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from bgtasks.local.shims import (
     batch_node_properties,
+    ec2_launch_template_empty_tags,
     ec2_launch_template_tags,
     iam_policy_conditions,
     s3_lifecycle_size,
@@ -29,6 +30,7 @@ SHIMS: tuple[ModuleType, ...] = (
     sfn_execution_name,
     s3_lifecycle_size,
     ec2_launch_template_tags,
+    ec2_launch_template_empty_tags,
     batch_node_properties,
     iam_policy_conditions,
 )
