@@ -58,9 +58,6 @@ module "compute" {
   max_vcpus            = var.max_vcpus
   registry_credentials = { secret_arn = aws_secretsmanager_secret.registry.arn }
   service_role_arn     = aws_iam_service_linked_role.batch.arn
-  # moto 5.2.1 drops updatePolicy (DescribeComputeEnvironments never returns it), so sending one
-  # would show as a change on every plan. Nothing here is ever updated under running jobs.
-  update_policy = null
 }
 
 module "queue" {

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from bgtasks.local.sample_stack import build_stack
 from bgtasks.local.shims import iam_policy_conditions, sfn_validate_definition
 from bgtasks.local.shims.shape import ShimShapeError, expect_function
 
@@ -184,6 +185,45 @@ def test_launch_template_accepts_a_tag_specification_without_tags(embedded_aws):
         for spec in version["LaunchTemplateData"]["TagSpecifications"]
     )
     assert specs == ["instance", "volume"]
+
+
+def test_compute_environment_keeps_update_policy_and_applies_updates(embedded_aws):
+    batch = embedded_aws.client("batch")
+    stack = build_stack(embedded_aws, max_vcpus=2)
+    template = batch.describe_compute_environments(
+        computeEnvironments=[stack.compute_environment_arn]
+    )["computeEnvironments"][0]
+    policy = {"terminateJobsOnUpdate": False, "jobExecutionTimeoutMinutes": 30}
+    batch.create_compute_environment(
+        computeEnvironmentName="shim-update-policy",
+        type="MANAGED",
+        state="ENABLED",
+        computeResources=template["computeResources"],
+        serviceRole=template["serviceRole"],
+    )
+    batch.update_compute_environment(computeEnvironment="shim-update-policy", updatePolicy=policy)
+    assert (
+        batch.describe_compute_environments(computeEnvironments=["shim-update-policy"])[
+            "computeEnvironments"
+        ][0]["updatePolicy"]
+        == policy
+    )
+    batch.update_compute_environment(
+        computeEnvironment="shim-update-policy",
+        computeResources={
+            "maxvCpus": 8,
+            "launchTemplate": {"launchTemplateName": "workers", "version": "3"},
+        },
+        updatePolicy={**policy, "jobExecutionTimeoutMinutes": 45},
+    )
+    described = batch.describe_compute_environments(computeEnvironments=["shim-update-policy"])[
+        "computeEnvironments"
+    ][0]
+    assert described["updatePolicy"] == {**policy, "jobExecutionTimeoutMinutes": 45}
+    resources = described["computeResources"]
+    assert resources["maxvCpus"] == 8
+    assert resources["launchTemplate"]["version"] == "3"
+    assert resources["type"] == "SPOT"  # what the update did not name stays
 
 
 def test_multinode_job_definition_describes_its_node_properties(embedded_aws):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from bgtasks.local.shims import (
+    batch_compute_environment_updates,
     batch_node_properties,
     ec2_launch_template_empty_tags,
     ec2_launch_template_tags,
@@ -32,6 +33,7 @@ SHIMS: tuple[ModuleType, ...] = (
     ec2_launch_template_tags,
     ec2_launch_template_empty_tags,
     batch_node_properties,
+    batch_compute_environment_updates,
     iam_policy_conditions,
 )
 
