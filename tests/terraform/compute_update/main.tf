@@ -46,8 +46,12 @@ resource "aws_subnet" "this" {
 
 # moto only checks that the service role exists. A plain role rather than the account-wide
 # service-linked role, which envs/local (applied on the same test server) creates.
+# Stands in for the AWSServiceRoleForBatch service-linked role: the provider updates a compute
+# environment in place only when its service role's ARN is that role's path (there is one per
+# account, and envs/local, applied on the same embedded AWS, creates it).
 resource "aws_iam_role" "batch_service" {
   name = "bgtasks-tf-batch-service"
+  path = "/aws-service-role/batch.amazonaws.com/"
   assume_role_policy = jsonencode({
     Version   = "2012-10-17"
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "batch.amazonaws.com" } }]
@@ -67,7 +71,6 @@ module "in_place" {
   max_vcpus             = 4
   service_role_arn      = aws_iam_role.batch_service.arn
   extra_user_data_parts = local.extra_parts
-  update_policy         = null # moto keeps none: see envs/local
   registry_credentials  = { secret_arn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:bgtasks-tf-registry-AbCdEf" }
 }
 
